@@ -1,0 +1,1 @@
+"""MijnPortfolio: the exam platform of Dutch vocational schools (MBO)."""

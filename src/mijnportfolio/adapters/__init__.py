@@ -1,0 +1,1 @@
+"""Technology plugged into the application's ports."""

@@ -1,0 +1,347 @@
+"""SQLAlchemy Core tables and the imperative mapping onto the domain's attrs classes.
+
+Schema changes need an Alembic migration (adapters/migrations); the app never calls
+create_all outside tests. ``start_mappers()`` is idempotent and called by the composition root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import registry, relationship
+
+from mijnportfolio.domain.catalogue import Criterion, CoreTask, Exam, ExamPart, Module, Programme, WorkProcess
+from mijnportfolio.domain.faq import FaqItem
+from mijnportfolio.domain.imports import ImportMapping, ImportSession
+from mijnportfolio.domain.mail import OutboxMessage
+from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.students import ParticipantGroup, Student
+from mijnportfolio.domain.tokens import TokenPurpose, UserToken
+
+naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=naming_convention)
+mapper_registry = registry(metadata=metadata)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores naive UTC (SQLite has no time zones) and always returns aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use the Clock port (aware UTC)")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.timezone.utc)
+
+
+def _enum(enum_cls, length: int = 20) -> sa.Enum:
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+        create_constraint=False,
+    )
+
+
+organisations = sa.Table(
+    "organisations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("examiners_may_plan", sa.Boolean, nullable=False, default=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("role", _enum(Role), nullable=False, index=True),
+    sa.Column("first_name", sa.String(100)),
+    sa.Column("infix", sa.String(50)),
+    sa.Column("last_name", sa.String(150), nullable=False),
+    sa.Column("sort_name", sa.String(400), nullable=False, index=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), index=True),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("language", sa.String(5), nullable=False, default="nl"),
+    sa.Column("created_at", UTCDateTime),
+    sa.Column("last_login_at", UTCDateTime),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+user_tokens = sa.Table(
+    "user_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("purpose", _enum(TokenPurpose), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("used_at", UTCDateTime),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("recipients", sa.Text, nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("attachments", sa.JSON, nullable=False, default=list),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("sent_at", UTCDateTime, index=True),
+)
+
+programmes = sa.Table(
+    "programmes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("crebo", sa.String(5), nullable=False, unique=True),
+    sa.Column("level", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+modules = sa.Table(
+    "modules",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programmes.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.UniqueConstraint("programme_id", "name", name="uq_modules_programme_name"),
+)
+
+exams = sa.Table(
+    "exams",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programmes.id"), nullable=False, index=True),
+    sa.Column("module_id", sa.ForeignKey("modules.id"), index=True),
+    sa.Column("code", sa.String(30), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("planning_instruction", sa.Text),
+    sa.Column("location", sa.Text),
+    sa.Column("max_attempts", sa.Integer),
+    sa.Column("pass_mark", sa.Numeric(3, 1), nullable=False, default=Decimal("5.5")),
+    sa.Column("justification_scores", sa.String(20), nullable=False, default="1,2,5"),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("programme_id", "code", name="uq_exams_programme_code"),
+)
+
+exam_parts = sa.Table(
+    "exam_parts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("exam_id", sa.ForeignKey("exams.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("title", sa.String(200), nullable=False, default=""),
+    sa.UniqueConstraint("exam_id", "number", name="uq_exam_parts_exam_number"),
+)
+
+core_tasks = sa.Table(
+    "core_tasks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("exam_id", sa.ForeignKey("exams.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("code", sa.String(30), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False, default=""),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.UniqueConstraint("exam_id", "code", name="uq_core_tasks_exam_code"),
+)
+
+work_processes = sa.Table(
+    "work_processes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("exam_id", sa.ForeignKey("exams.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("core_task_id", sa.ForeignKey("core_tasks.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False, default=""),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.UniqueConstraint("exam_id", "code", name="uq_work_processes_exam_code"),
+)
+
+criteria = sa.Table(
+    "criteria",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("part_id", sa.ForeignKey("exam_parts.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("work_process_id", sa.ForeignKey("work_processes.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("knock_out", sa.Boolean, nullable=False, default=False),
+    sa.Column("descriptors", sa.JSON, nullable=False, default=dict),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+
+participant_groups = sa.Table(
+    "participant_groups",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(200)),
+    sa.Column("description", sa.Text),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("organisation_id", "name", name="uq_participant_groups_organisation_name"),
+)
+
+students = sa.Table(
+    "students",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False, index=True),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, unique=True),
+    sa.Column("student_number", sa.String(50), nullable=False),
+    sa.Column("programme_id", sa.ForeignKey("programmes.id"), nullable=False, index=True),
+    sa.Column("supervisor_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("trainer_id", sa.ForeignKey("users.id"), index=True),
+    sa.Column("cohort", sa.String(50), index=True),
+    sa.Column("phone", sa.String(50)),
+    sa.Column("introduction", sa.Text),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("organisation_id", "student_number", name="uq_students_organisation_number"),
+)
+
+student_groups = sa.Table(
+    "student_groups",
+    metadata,
+    sa.Column("student_id", sa.ForeignKey("students.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("group_id", sa.ForeignKey("participant_groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+faq_items = sa.Table(
+    "faq_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+
+import_sessions = sa.Table(
+    "import_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), nullable=False),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("file_key", sa.String(255), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("step", sa.String(20), nullable=False),
+    sa.Column("state", sa.JSON, nullable=False, default=dict),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+import_mappings = sa.Table(
+    "import_mappings",
+    metadata,
+    sa.Column("organisation_id", sa.ForeignKey("organisations.id"), primary_key=True),
+    sa.Column("mapping", sa.JSON, nullable=False, default=dict),
+    sa.Column("updated_at", UTCDateTime),
+)
+
+
+_started = False
+
+
+def start_mappers() -> None:
+    """Map the attrs classes onto the tables (once per process)."""
+    global _started
+    if _started:
+        return
+    _started = True
+    mapper_registry.map_imperatively(
+        Organisation, organisations, version_id_col=organisations.c.version
+    )
+    mapper_registry.map_imperatively(User, users, version_id_col=users.c.version)
+    mapper_registry.map_imperatively(UserToken, user_tokens)
+    mapper_registry.map_imperatively(OutboxMessage, outbox)
+    mapper_registry.map_imperatively(Programme, programmes, version_id_col=programmes.c.version)
+    mapper_registry.map_imperatively(Module, modules)
+    mapper_registry.map_imperatively(CoreTask, core_tasks)
+    mapper_registry.map_imperatively(
+        WorkProcess,
+        work_processes,
+        properties={"core_task": relationship(CoreTask, lazy="joined")},
+    )
+    mapper_registry.map_imperatively(
+        Criterion,
+        criteria,
+        properties={"work_process": relationship(WorkProcess, lazy="joined")},
+    )
+    mapper_registry.map_imperatively(
+        ExamPart,
+        exam_parts,
+        properties={
+            "criteria": relationship(
+                Criterion,
+                order_by=criteria.c.position,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+            )
+        },
+    )
+    mapper_registry.map_imperatively(
+        Exam,
+        exams,
+        version_id_col=exams.c.version,
+        properties={
+            "parts": relationship(
+                ExamPart, order_by=exam_parts.c.number, cascade="all, delete-orphan", lazy="selectin"
+            ),
+            "core_tasks": relationship(
+                CoreTask, order_by=core_tasks.c.position, cascade="all, delete-orphan", lazy="selectin"
+            ),
+            "work_processes": relationship(
+                WorkProcess,
+                order_by=work_processes.c.position,
+                cascade="all, delete-orphan",
+                lazy="selectin",
+            ),
+        },
+    )
+    mapper_registry.map_imperatively(
+        ParticipantGroup, participant_groups, version_id_col=participant_groups.c.version
+    )
+    mapper_registry.map_imperatively(
+        Student,
+        students,
+        version_id_col=students.c.version,
+        properties={
+            "user": relationship(User, foreign_keys=[students.c.user_id], lazy="joined"),
+            "groups": relationship(
+                ParticipantGroup, secondary=student_groups, collection_class=set, lazy="selectin"
+            ),
+        },
+    )
+    mapper_registry.map_imperatively(FaqItem, faq_items)
+    mapper_registry.map_imperatively(ImportSession, import_sessions, version_id_col=import_sessions.c.version)
+    mapper_registry.map_imperatively(ImportMapping, import_mappings)

@@ -1,0 +1,217 @@
+"""SQLAlchemy repositories. They never commit: the unit of work does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from mijnportfolio.domain.catalogue import Exam, Module, Programme
+from mijnportfolio.domain.faq import FaqItem
+from mijnportfolio.domain.imports import ImportMapping, ImportSession
+from mijnportfolio.domain.mail import OutboxMessage
+from mijnportfolio.domain.organisations import Organisation, User
+from mijnportfolio.domain.students import ParticipantGroup, Student
+from mijnportfolio.domain.tokens import UserToken
+
+from . import orm
+
+
+class _Base:
+    model: type
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, item) -> None:
+        self.session.add(item)
+
+    def get(self, item_id):
+        return self.session.get(self.model, item_id)
+
+    def delete(self, item) -> None:
+        self.session.delete(item)
+
+
+class SqlAlchemyOrganisationRepository(_Base):
+    model = Organisation
+
+    def get_by_name(self, name: str) -> Organisation | None:
+        return self.session.scalars(
+            sa.select(Organisation).where(sa.func.lower(orm.organisations.c.name) == name.strip().lower())
+        ).first()
+
+    def list(self) -> Sequence[Organisation]:
+        return self.session.scalars(sa.select(Organisation).order_by(orm.organisations.c.name)).all()
+
+
+class SqlAlchemyUserRepository(_Base):
+    model = User
+
+    def get_by_email(self, email: str) -> User | None:
+        return self.session.scalars(
+            sa.select(User).where(orm.users.c.email == email.strip().lower())
+        ).first()
+
+    def list_by_ids(self, user_ids: Iterable[int]) -> Sequence[User]:
+        ids = list(set(user_ids))
+        if not ids:
+            return []
+        return self.session.scalars(sa.select(User).where(orm.users.c.id.in_(ids))).all()
+
+
+class SqlAlchemyTokenRepository(_Base):
+    model = UserToken
+
+    def get_by_hash(self, token_hash: str) -> UserToken | None:
+        return self.session.scalars(
+            sa.select(UserToken).where(orm.user_tokens.c.token_hash == token_hash)
+        ).first()
+
+
+class SqlAlchemyOutboxRepository(_Base):
+    model = OutboxMessage
+
+    def due(self, now: dt.datetime, limit: int) -> Sequence[OutboxMessage]:
+        t = orm.outbox.c
+        query = (
+            sa.select(OutboxMessage)
+            .where(t.sent_at.is_(None))
+            .where(sa.or_(t.next_attempt_at.is_(None), t.next_attempt_at <= now))
+            .order_by(t.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            # Two senders running at once never deliver the same message twice.
+            query = query.with_for_update(skip_locked=True)
+        return self.session.scalars(query).all()
+
+    def pending_count(self) -> int:
+        return self.session.scalar(
+            sa.select(sa.func.count()).select_from(orm.outbox).where(orm.outbox.c.sent_at.is_(None))
+        )
+
+
+class SqlAlchemyProgrammeRepository(_Base):
+    model = Programme
+
+    def get_by_crebo(self, crebo: str) -> Programme | None:
+        return self.session.scalars(sa.select(Programme).where(orm.programmes.c.crebo == crebo)).first()
+
+    def list(self) -> Sequence[Programme]:
+        return self.session.scalars(sa.select(Programme).order_by(orm.programmes.c.name)).all()
+
+
+class SqlAlchemyModuleRepository(_Base):
+    model = Module
+
+    def list_for_programme(self, programme_id: int) -> Sequence[Module]:
+        return self.session.scalars(
+            sa.select(Module)
+            .where(orm.modules.c.programme_id == programme_id)
+            .order_by(orm.modules.c.position, orm.modules.c.name)
+        ).all()
+
+
+class SqlAlchemyExamRepository(_Base):
+    model = Exam
+
+    def get_by_code(self, programme_id: int, code: str) -> Exam | None:
+        return self.session.scalars(
+            sa.select(Exam).where(orm.exams.c.programme_id == programme_id, orm.exams.c.code == code)
+        ).first()
+
+    def list_for_programme(self, programme_id: int) -> Sequence[Exam]:
+        return self.session.scalars(
+            sa.select(Exam)
+            .where(orm.exams.c.programme_id == programme_id)
+            .order_by(orm.exams.c.position, orm.exams.c.code)
+        ).all()
+
+
+class SqlAlchemyStudentRepository(_Base):
+    model = Student
+
+    def get_by_number(self, organisation_id: int, student_number: str) -> Student | None:
+        return self.session.scalars(
+            sa.select(Student).where(
+                orm.students.c.organisation_id == organisation_id,
+                orm.students.c.student_number == student_number,
+            )
+        ).first()
+
+    def get_by_user_id(self, user_id: int) -> Student | None:
+        return self.session.scalars(sa.select(Student).where(orm.students.c.user_id == user_id)).first()
+
+    def list_by_ids(self, student_ids: Iterable[int]) -> Sequence[Student]:
+        ids = list(set(student_ids))
+        if not ids:
+            return []
+        return self.session.scalars(sa.select(Student).where(orm.students.c.id.in_(ids))).unique().all()
+
+    def list_by_numbers(self, organisation_id: int, numbers: Iterable[str]) -> Sequence[Student]:
+        wanted = list(set(numbers))
+        found: list[Student] = []
+        # Chunked: SQLite limits the number of bound parameters in one statement.
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            found.extend(
+                self.session.scalars(
+                    sa.select(Student).where(
+                        orm.students.c.organisation_id == organisation_id,
+                        orm.students.c.student_number.in_(chunk),
+                    )
+                ).unique().all()
+            )
+        return found
+
+
+class SqlAlchemyGroupRepository(_Base):
+    model = ParticipantGroup
+
+    def get_by_name(self, organisation_id: int, name: str) -> ParticipantGroup | None:
+        return self.session.scalars(
+            sa.select(ParticipantGroup).where(
+                orm.participant_groups.c.organisation_id == organisation_id,
+                sa.func.lower(orm.participant_groups.c.name) == name.strip().lower(),
+            )
+        ).first()
+
+    def list_for_organisation(self, organisation_id: int) -> Sequence[ParticipantGroup]:
+        t = orm.participant_groups.c
+        return self.session.scalars(
+            sa.select(ParticipantGroup)
+            .where(t.organisation_id == organisation_id)
+            .order_by(t.category, t.name)
+        ).all()
+
+    def member_count(self, group_id: int) -> int:
+        return self.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(orm.student_groups)
+            .where(orm.student_groups.c.group_id == group_id)
+        )
+
+
+class SqlAlchemyFaqRepository(_Base):
+    model = FaqItem
+
+    def list(self) -> Sequence[FaqItem]:
+        return self.session.scalars(
+            sa.select(FaqItem).order_by(orm.faq_items.c.position, orm.faq_items.c.id)
+        ).all()
+
+
+class SqlAlchemyImportSessionRepository(_Base):
+    model = ImportSession
+
+    def older_than(self, moment: dt.datetime) -> Sequence[ImportSession]:
+        return self.session.scalars(
+            sa.select(ImportSession).where(orm.import_sessions.c.updated_at < moment)
+        ).all()
+
+
+class SqlAlchemyImportMappingRepository(_Base):
+    model = ImportMapping

@@ -1,0 +1,69 @@
+"""The SQLAlchemy unit of work: one session, one transaction, explicit commit."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from mijnportfolio.domain.errors import ConcurrentModification
+
+from . import repositories as r
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> "SqlAlchemyUnitOfWork":
+        self.session = session = self.session_factory()
+        self.organisations = r.SqlAlchemyOrganisationRepository(session)
+        self.users = r.SqlAlchemyUserRepository(session)
+        self.tokens = r.SqlAlchemyTokenRepository(session)
+        self.outbox = r.SqlAlchemyOutboxRepository(session)
+        self.programmes = r.SqlAlchemyProgrammeRepository(session)
+        self.modules = r.SqlAlchemyModuleRepository(session)
+        self.exams = r.SqlAlchemyExamRepository(session)
+        self.students = r.SqlAlchemyStudentRepository(session)
+        self.groups = r.SqlAlchemyGroupRepository(session)
+        self.faq = r.SqlAlchemyFaqRepository(session)
+        self.import_sessions = r.SqlAlchemyImportSessionRepository(session)
+        self.import_mappings = r.SqlAlchemyImportMappingRepository(session)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self.session is not None
+        try:
+            self.session.rollback()  # no-op after a commit; undoes everything otherwise
+        finally:
+            self.session.close()
+            self.session = None
+
+    def commit(self) -> None:
+        assert self.session is not None
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise ConcurrentModification() from exc
+
+    def flush(self) -> None:
+        assert self.session is not None
+        try:
+            self.session.flush()
+        except StaleDataError as exc:
+            raise ConcurrentModification() from exc
+
+    def rollback(self) -> None:
+        assert self.session is not None
+        self.session.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    """Callable that gives a fresh unit of work (the container's per-use-case factory)."""
+
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self.session_factory = session_factory
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)

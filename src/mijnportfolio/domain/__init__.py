@@ -1,0 +1,1 @@
+"""The rules of examining: entities, value objects, policies. Standard library and attrs only."""

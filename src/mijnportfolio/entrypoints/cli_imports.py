@@ -1,0 +1,1 @@
+"""CLI commands of the import module (being built)."""

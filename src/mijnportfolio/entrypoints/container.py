@@ -1,0 +1,48 @@
+"""The composition root: one dependency-injector container wires adapters to ports."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from mijnportfolio.adapters.clock import SystemClock
+from mijnportfolio.adapters.database import make_engine, make_session_factory
+from mijnportfolio.adapters.files import LocalFileStore
+from mijnportfolio.adapters.mail import ConsoleMailer, MemoryMailer, SmtpMailer
+from mijnportfolio.adapters.passwords import Argon2PasswordHasher
+from mijnportfolio.adapters.unit_of_work import SqlAlchemyUnitOfWork
+
+from .config import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    engine = providers.Singleton(make_engine, settings.provided.database_url)
+    session_factory = providers.Singleton(make_session_factory, engine)
+
+    # A fresh unit of work for every use case call.
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(Argon2PasswordHasher)
+    file_store = providers.Singleton(LocalFileStore, settings.provided.upload_folder)
+
+    mailer = providers.Selector(
+        settings.provided.mail_backend,
+        smtp=providers.Singleton(
+            SmtpMailer,
+            host=settings.provided.smtp_host,
+            port=settings.provided.smtp_port,
+            sender=settings.provided.mail_from,
+            username=settings.provided.smtp_username,
+            password=settings.provided.smtp_password,
+            starttls=settings.provided.smtp_starttls,
+        ),
+        console=providers.Singleton(ConsoleMailer, sender=settings.provided.mail_from),
+        memory=providers.Singleton(MemoryMailer, sender=settings.provided.mail_from),
+    )
+
+
+def build_container(settings: Settings) -> Container:
+    container = Container(settings=settings)
+    return container

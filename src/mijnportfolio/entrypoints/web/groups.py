@@ -1,0 +1,5 @@
+"""Blueprint 'groups' (being built)."""
+
+from flask import Blueprint
+
+bp = Blueprint("groups", __name__)

@@ -1,0 +1,154 @@
+"""Helpers shared by the blueprints: the container, the acting user, navigation, tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, request, url_for
+from flask_login import current_user, login_required
+
+from mijnportfolio.application.auth import LoggedInUser
+from mijnportfolio.domain.organisations import Role
+from mijnportfolio.domain.permissions import Actor
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+class SessionUser:
+    """What Flask-Login keeps for a request (a read-only view of the user)."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: LoggedInUser) -> None:
+        self.id = user.id
+        self.email = user.email
+        self.role = Role(user.role)
+        self.organisation_id = user.organisation_id
+        self.full_name = user.full_name
+        self.language = user.language
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user_id=self.id, role=self.role, organisation_id=self.organisation_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def container():
+    """The dependency-injector container of the running app."""
+    return current_app.extensions["container"]
+
+
+def actor() -> Actor:
+    return current_user.actor
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Log-in required, and one of ``roles``; other roles get 403. Finer rules live in the use cases."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+admin_required = roles_required(Role.ADMIN)
+
+
+def landing_endpoint(role: Role) -> str:
+    """product.md section 7: an examiner lands on the Examendashboard, a student on their own
+    portfolio, other staff on 'Mijn Portfolio'."""
+    if role is Role.EXAMINER:
+        return "main.dashboard"
+    if role is Role.STUDENT:
+        return "students.own_portfolio"
+    return "students.my_portfolio"
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) of the left menu for the current user's role."""
+    if not current_user.is_authenticated:
+        return []
+    role = current_user.role
+    items: list[tuple[str, str, str]] = []
+    if role in (Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER):
+        items.append(("Examendashboard", url_for("main.dashboard"), "main.dashboard"))
+    if role is Role.STUDENT:
+        items.append(("Mijn Portfolio", url_for("students.own_portfolio"), "students.own_portfolio"))
+    else:
+        items.append(("Portfolio's", url_for("students.portfolios"), "students.portfolios"))
+        items.append(("Mijn Portfolio", url_for("students.my_portfolio"), "students.my_portfolio"))
+    if role is Role.ADMIN:
+        items.append(("Opleidingen", url_for("catalogue.programmes"), "catalogue.programmes"))
+        items.append(("Organisaties", url_for("admin.organisations"), "admin.organisations"))
+        items.append(("Gebruikers", url_for("admin.users"), "admin.users"))
+    items.append(("Veelgestelde vragen", url_for("faq.index"), "faq.index"))
+    items.append(("Uitloggen", url_for("auth.logout"), "auth.logout"))
+    return items
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments changed (None removes one): for sort and page links."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def icon_sprite() -> str:
+    return url_for("bootstrap.static", filename="icons/bootstrap-icons.svg")
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(AMSTERDAM).date()
+    return value.strftime("%d-%m-%Y")
+
+
+def page_args(default_size: int = 50, max_size: int = 200) -> tuple[int, int]:
+    """(page, page size) from the query string, clamped to sane values."""
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        page = 1
+    try:
+        size = min(max_size, max(1, int(request.args.get("per_page", default_size))))
+    except ValueError:
+        size = default_size
+    return page, size
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for e-mail links (BASE_URL wins over the request's host)."""
+    settings = current_app.config["MIJNPORTFOLIO_SETTINGS"]
+    if settings.base_url:
+        return settings.base_url.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
