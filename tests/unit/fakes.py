@@ -1,0 +1,256 @@
+"""In-memory fakes of the ports, for use-case tests without Flask or SQLAlchemy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Iterable
+
+
+class FakeClock:
+    def __init__(self, moment: dt.datetime | None = None) -> None:
+        self.moment = moment or dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.timezone.utc)
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += dt.timedelta(**delta)
+
+
+class FakePasswordHasher:
+    def hash(self, password: str) -> str:
+        return "fake$" + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "fake$" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent = []
+        self.fail_with: Exception | None = None
+
+    def send(self, message) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append(message)
+
+
+class FakeFileStore:
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self._ids = itertools.count(1)
+
+    def save(self, data: bytes, *, suffix: str = "") -> str:
+        key = f"file{next(self._ids)}{suffix}"
+        self.files[key] = data
+        return key
+
+    def open(self, key: str):
+        import io
+
+        return io.BytesIO(self.files[key])
+
+    def read(self, key: str) -> bytes:
+        return self.files[key]
+
+    def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+
+
+class _Store:
+    """Shared state behind all fake units of work made by one factory (the 'database')."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict] = {}
+        self.ids = itertools.count(1)
+
+
+class FakeRepository:
+    """A dict of committed-or-pending objects by id; ids are given on add (like a flush)."""
+
+    key_attr = "id"
+
+    def __init__(self, store: _Store, name: str) -> None:
+        self.rows: dict = store.tables.setdefault(name, {})
+        self.store = store
+
+    def add(self, item) -> None:
+        if getattr(item, self.key_attr, None) is None:
+            setattr(item, self.key_attr, next(self.store.ids))
+        self.rows[getattr(item, self.key_attr)] = item
+
+    def get(self, item_id):
+        return self.rows.get(item_id)
+
+    def delete(self, item) -> None:
+        self.rows.pop(getattr(item, self.key_attr), None)
+
+    def all(self) -> list:
+        return list(self.rows.values())
+
+
+class FakeOrganisationRepository(FakeRepository):
+    def get_by_name(self, name: str):
+        return next((o for o in self.rows.values() if o.name.lower() == name.strip().lower()), None)
+
+    def list(self):
+        return sorted(self.rows.values(), key=lambda o: o.name)
+
+
+class FakeUserRepository(FakeRepository):
+    def get_by_email(self, email: str):
+        return next((u for u in self.rows.values() if u.email == email.strip().lower()), None)
+
+    def list_by_ids(self, user_ids: Iterable[int]):
+        return [self.rows[i] for i in set(user_ids) if i in self.rows]
+
+
+class FakeTokenRepository(FakeRepository):
+    def get_by_hash(self, token_hash: str):
+        return next((t for t in self.rows.values() if t.token_hash == token_hash), None)
+
+
+class FakeOutboxRepository(FakeRepository):
+    def due(self, now, limit):
+        due = [m for m in self.rows.values() if m.sent_at is None and (m.next_attempt_at is None or m.next_attempt_at <= now)]
+        return sorted(due, key=lambda m: m.id)[:limit]
+
+    def pending_count(self) -> int:
+        return sum(1 for m in self.rows.values() if m.sent_at is None)
+
+
+class FakeProgrammeRepository(FakeRepository):
+    def get_by_crebo(self, crebo: str):
+        return next((p for p in self.rows.values() if p.crebo == crebo), None)
+
+    def list(self):
+        return sorted(self.rows.values(), key=lambda p: p.name)
+
+
+class FakeModuleRepository(FakeRepository):
+    def list_for_programme(self, programme_id: int):
+        return sorted((m for m in self.rows.values() if m.programme_id == programme_id), key=lambda m: (m.position, m.name))
+
+
+class FakeExamRepository(FakeRepository):
+    def get_by_code(self, programme_id: int, code: str):
+        return next((e for e in self.rows.values() if e.programme_id == programme_id and e.code == code), None)
+
+    def list_for_programme(self, programme_id: int):
+        return sorted((e for e in self.rows.values() if e.programme_id == programme_id), key=lambda e: (e.position, e.code))
+
+
+class FakeStudentRepository(FakeRepository):
+    def get_by_number(self, organisation_id: int, student_number: str):
+        return next(
+            (s for s in self.rows.values() if s.organisation_id == organisation_id and s.student_number == student_number),
+            None,
+        )
+
+    def get_by_user_id(self, user_id: int):
+        return next((s for s in self.rows.values() if s.user.id == user_id), None)
+
+    def list_by_ids(self, student_ids: Iterable[int]):
+        return [self.rows[i] for i in set(student_ids) if i in self.rows]
+
+    def list_by_numbers(self, organisation_id: int, numbers: Iterable[str]):
+        wanted = set(numbers)
+        return [s for s in self.rows.values() if s.organisation_id == organisation_id and s.student_number in wanted]
+
+
+class FakeGroupRepository(FakeRepository):
+    def __init__(self, store: _Store, name: str, students: FakeStudentRepository) -> None:
+        super().__init__(store, name)
+        self.students = students
+
+    def get_by_name(self, organisation_id: int, name: str):
+        return next(
+            (g for g in self.rows.values() if g.organisation_id == organisation_id and g.name.lower() == name.strip().lower()),
+            None,
+        )
+
+    def list_for_organisation(self, organisation_id: int):
+        return sorted(
+            (g for g in self.rows.values() if g.organisation_id == organisation_id),
+            key=lambda g: (g.category or "", g.name),
+        )
+
+    def member_count(self, group_id: int) -> int:
+        return sum(1 for s in self.students.rows.values() if any(g.id == group_id for g in s.groups))
+
+
+class FakeFaqRepository(FakeRepository):
+    def list(self):
+        return sorted(self.rows.values(), key=lambda f: (f.position, f.id))
+
+
+class FakeImportSessionRepository(FakeRepository):
+    def older_than(self, moment):
+        return [s for s in self.rows.values() if s.updated_at < moment]
+
+
+class FakeImportMappingRepository(FakeRepository):
+    key_attr = "organisation_id"
+
+
+class FakeUnitOfWork:
+    """Commits are counted; a use case that forgets to commit is visible in ``committed``.
+
+    The fakes keep objects in memory directly, so a rollback cannot undo changes: tests check
+    ``committed`` to see that a refused action did not commit.
+    """
+
+    def __init__(self, store: _Store | None = None) -> None:
+        self.store = store or _Store()
+        s = self.store
+        self.organisations = FakeOrganisationRepository(s, "organisations")
+        self.users = FakeUserRepository(s, "users")
+        self.tokens = FakeTokenRepository(s, "tokens")
+        self.outbox = FakeOutboxRepository(s, "outbox")
+        self.programmes = FakeProgrammeRepository(s, "programmes")
+        self.modules = FakeModuleRepository(s, "modules")
+        self.exams = FakeExamRepository(s, "exams")
+        self.students = FakeStudentRepository(s, "students")
+        self.groups = FakeGroupRepository(s, "groups", self.students)
+        self.faq = FakeFaqRepository(s, "faq")
+        self.import_sessions = FakeImportSessionRepository(s, "import_sessions")
+        self.import_mappings = FakeImportMappingRepository(s, "import_mappings")
+        self.committed = 0
+        self.rolled_back = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed += 1
+
+    def rollback(self) -> None:
+        self.rolled_back += 1
+
+    def flush(self) -> None:
+        pass
+
+
+class FakeUnitOfWorkFactory:
+    """Every call shares one in-memory store, like units of work share a database."""
+
+    def __init__(self) -> None:
+        self.store = _Store()
+        self.made: list[FakeUnitOfWork] = []
+
+    def __call__(self) -> FakeUnitOfWork:
+        uow = FakeUnitOfWork(self.store)
+        self.made.append(uow)
+        return uow
+
+    @property
+    def commits(self) -> int:
+        return sum(u.committed for u in self.made)
