@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Callable
+import datetime as dt
+from typing import Callable, Protocol, Sequence
 
 import attrs
 
-from mijnportfolio.domain.errors import DuplicateEmail, DuplicateName, InvalidValue, NotFound
+from mijnportfolio.domain.errors import (
+    ConcurrentModification,
+    DuplicateEmail,
+    DuplicateName,
+    InvalidValue,
+    NotFound,
+    WeakPassword,
+)
 from mijnportfolio.domain.mail import EmailMessage
 from mijnportfolio.domain.organisations import STAFF_ROLES, Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor, Permission, require
@@ -18,10 +26,119 @@ from .mail import queue_mail
 from .ports import Clock, PasswordHasher, UnitOfWork
 
 
+# --- Read models for the admin lists (adapters implement them in a fixed number of queries) ---
+
+USER_SORT_KEYS = ("name", "email", "role", "organisation", "active", "last_login")
+ORGANISATION_SORT_KEYS = ("name", "examiners_may_plan", "users")
+
+
+@attrs.frozen
+class UserListFilter:
+    """What the staff list shows: filters, search, sort (a key, '-' for descending) and page."""
+
+    search: str | None = None
+    role: str | None = None
+    organisation_id: int | None = None
+    active: bool | None = None
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 50
+
+
+@attrs.frozen
+class UserRow:
+    id: int
+    email: str
+    full_name: str
+    role: str
+    role_label: str
+    organisation_id: int | None
+    organisation_name: str | None
+    active: bool
+    has_password: bool
+    last_login_at: dt.datetime | None
+
+
+@attrs.frozen
+class OrganisationRow:
+    id: int
+    name: str
+    examiners_may_plan: bool
+    user_count: int
+
+
+@attrs.frozen
+class Page:
+    """One page of a list; ``total`` counts every row that matches the filters."""
+
+    rows: Sequence
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+class StaffUserQueries(Protocol):
+    """Paginated, filtered and sorted lists of staff users and organisations (2 queries each)."""
+
+    def staff_users(self, filters: UserListFilter) -> Page: ...
+
+    def organisations(self, sort: str, page: int, per_page: int) -> Page: ...
+
+
+def list_staff_users(queries: StaffUserQueries, actor: Actor, filters: UserListFilter) -> Page:
+    require(actor, Permission.MANAGE_STAFF)
+    sort = filters.sort if filters.sort.lstrip("-") in USER_SORT_KEYS else "name"
+    role = filters.role if filters.role in {r.value for r in STAFF_ROLES} else None
+    return queries.staff_users(
+        attrs.evolve(filters, sort=sort, role=role, page=max(1, filters.page), search=(filters.search or "").strip() or None)
+    )
+
+
+def list_organisations_page(queries: StaffUserQueries, actor: Actor, sort: str, page: int, per_page: int = 50) -> Page:
+    require(actor, Permission.MANAGE_ORGANISATIONS)
+    if sort.lstrip("-") not in ORGANISATION_SORT_KEYS:
+        sort = "name"
+    return queries.organisations(sort, max(1, page), per_page)
+
+
+# --- Organisations ---
+
+
 @attrs.frozen
 class OrganisationData:
     name: str
     examiners_may_plan: bool = False
+
+
+@attrs.frozen
+class OrganisationView:
+    id: int
+    name: str
+    examiners_may_plan: bool
+    version: int
+
+
+def get_organisation(uow: UnitOfWork, actor: Actor, organisation_id: int) -> OrganisationView:
+    require(actor, Permission.MANAGE_ORGANISATIONS)
+    with uow:
+        organisation = uow.organisations.get(organisation_id)
+        if organisation is None:
+            raise NotFound("Deze organisatie bestaat niet.")
+        return OrganisationView(
+            id=organisation.id, name=organisation.name,
+            examiners_may_plan=organisation.examiners_may_plan, version=organisation.version,
+        )
+
+
+def organisation_choices(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of every organisation, for selects and filters."""
+    require(actor, Permission.MANAGE_STAFF)
+    with uow:
+        return [(o.id, o.name) for o in uow.organisations.list()]
 
 
 def create_organisation(uow: UnitOfWork, actor: Actor, data: OrganisationData) -> int:
@@ -36,19 +153,33 @@ def create_organisation(uow: UnitOfWork, actor: Actor, data: OrganisationData) -
         return organisation.id
 
 
-def update_organisation(uow: UnitOfWork, actor: Actor, organisation_id: int, data: OrganisationData) -> None:
+def update_organisation(
+    uow: UnitOfWork,
+    actor: Actor,
+    organisation_id: int,
+    data: OrganisationData,
+    *,
+    expected_version: int | None = None,
+) -> None:
+    """Change an organisation. With ``expected_version`` (the version the form was loaded
+    with) an edit made by someone else in the meantime is refused instead of overwritten."""
     require(actor, Permission.MANAGE_ORGANISATIONS)
     name = required_text(data.name, "Naam", field="name")
     with uow:
         organisation = uow.organisations.get(organisation_id)
         if organisation is None:
             raise NotFound("Deze organisatie bestaat niet.")
+        if expected_version is not None and organisation.version != expected_version:
+            raise ConcurrentModification()
         other = uow.organisations.get_by_name(name)
         if other is not None and other.id != organisation.id:
             raise DuplicateName("Er bestaat al een organisatie met deze naam.", field="name")
         organisation.name = name
         organisation.examiners_may_plan = bool(data.examiners_may_plan)
         uow.commit()
+
+
+# --- Staff users ---
 
 
 @attrs.frozen
@@ -103,7 +234,10 @@ def create_staff_user(
     ``invitation_url``) they get an e-mail with a link to choose one."""
     require(actor, Permission.MANAGE_STAFF)
     if password:
-        check_password(password)
+        try:
+            check_password(password)
+        except WeakPassword as exc:
+            raise WeakPassword(field="password") from exc
     with uow:
         email, role, organisation_id = _validated_staff(uow, data)
         if uow.users.get_by_email(email) is not None:
@@ -140,12 +274,45 @@ def send_invitation(uow: UnitOfWork, clock: Clock, user: User, invitation_url: C
     )
 
 
-def update_staff_user(uow: UnitOfWork, actor: Actor, user_id: int, data: StaffData) -> None:
+@attrs.frozen
+class StaffUserView:
+    id: int
+    email: str
+    role: str
+    first_name: str | None
+    infix: str | None
+    last_name: str
+    organisation_id: int | None
+    active: bool
+    full_name: str
+    has_password: bool
+    version: int
+
+
+def get_staff_user(uow: UnitOfWork, actor: Actor, user_id: int) -> StaffUserView:
     require(actor, Permission.MANAGE_STAFF)
     with uow:
         user = uow.users.get(user_id)
         if user is None or not user.is_staff:
             raise NotFound("Deze gebruiker bestaat niet.")
+        return StaffUserView(
+            id=user.id, email=user.email, role=user.role.value, first_name=user.first_name,
+            infix=user.infix, last_name=user.last_name, organisation_id=user.organisation_id,
+            active=user.active, full_name=user.full_name, has_password=bool(user.password_hash),
+            version=user.version,
+        )
+
+
+def update_staff_user(
+    uow: UnitOfWork, actor: Actor, user_id: int, data: StaffData, *, expected_version: int | None = None
+) -> None:
+    require(actor, Permission.MANAGE_STAFF)
+    with uow:
+        user = uow.users.get(user_id)
+        if user is None or not user.is_staff:
+            raise NotFound("Deze gebruiker bestaat niet.")
+        if expected_version is not None and user.version != expected_version:
+            raise ConcurrentModification()
         email, role, organisation_id = _validated_staff(uow, data)
         other = uow.users.get_by_email(email)
         if other is not None and other.id != user.id:
@@ -157,7 +324,9 @@ def update_staff_user(uow: UnitOfWork, actor: Actor, user_id: int, data: StaffDa
         uow.commit()
 
 
-def set_staff_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> None:
+def set_staff_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) -> str:
+    """(De)activate a staff user; returns their name for the flash. An inactive user cannot
+    log in and their open session ends at the next request."""
     require(actor, Permission.MANAGE_STAFF)
     with uow:
         user = uow.users.get(user_id)
@@ -167,6 +336,7 @@ def set_staff_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) 
             raise InvalidValue("Je kunt jezelf niet deactiveren.")
         user.active = active
         uow.commit()
+        return user.full_name
 
 
 def admin_reset_password(
@@ -178,6 +348,8 @@ def admin_reset_password(
         user = uow.users.get(user_id)
         if user is None:
             raise NotFound("Deze gebruiker bestaat niet.")
+        if not user.active:
+            raise InvalidValue("Deze gebruiker is gedeactiveerd. Activeer de gebruiker eerst.")
         token = issue_token(uow, clock, user, TokenPurpose.PASSWORD_RESET)
         queue_mail(
             uow,
