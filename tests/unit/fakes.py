@@ -131,6 +131,9 @@ class FakeProgrammeRepository(FakeRepository):
     def list(self):
         return sorted(self.rows.values(), key=lambda p: p.name)
 
+    def student_count(self, programme_id: int) -> int:
+        return sum(1 for s in self.store.tables.get("students", {}).values() if s.programme_id == programme_id)
+
 
 class FakeModuleRepository(FakeRepository):
     def list_for_programme(self, programme_id: int):

@@ -103,6 +103,11 @@ class SqlAlchemyProgrammeRepository(_Base):
     def list(self) -> Sequence[Programme]:
         return self.session.scalars(sa.select(Programme).order_by(orm.programmes.c.name)).all()
 
+    def student_count(self, programme_id: int) -> int:
+        return self.session.scalar(
+            sa.select(sa.func.count()).select_from(orm.students).where(orm.students.c.programme_id == programme_id)
+        )
+
 
 class SqlAlchemyModuleRepository(_Base):
     model = Module
@@ -147,9 +152,15 @@ class SqlAlchemyStudentRepository(_Base):
 
     def list_by_ids(self, student_ids: Iterable[int]) -> Sequence[Student]:
         ids = list(set(student_ids))
-        if not ids:
-            return []
-        return self.session.scalars(sa.select(Student).where(orm.students.c.id.in_(ids))).unique().all()
+        found: list[Student] = []
+        # Chunked: SQLite limits the number of bound parameters in one statement (bulk actions
+        # on "all matching students" may name thousands).
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            found.extend(
+                self.session.scalars(sa.select(Student).where(orm.students.c.id.in_(chunk))).unique().all()
+            )
+        return found
 
     def list_by_numbers(self, organisation_id: int, numbers: Iterable[str]) -> Sequence[Student]:
         wanted = list(set(numbers))

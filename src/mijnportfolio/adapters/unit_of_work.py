@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from mijnportfolio.domain.errors import ConcurrentModification
 
 from . import repositories as r
+from .import_store import SqlAlchemyStudentImportStore
 
 
 class SqlAlchemyUnitOfWork:
@@ -29,6 +30,7 @@ class SqlAlchemyUnitOfWork:
         self.faq = r.SqlAlchemyFaqRepository(session)
         self.import_sessions = r.SqlAlchemyImportSessionRepository(session)
         self.import_mappings = r.SqlAlchemyImportMappingRepository(session)
+        self.student_import = SqlAlchemyStudentImportStore(session)  # bulk import (application/imports.py)
         return self
 
     def __exit__(self, *exc_info: object) -> None:

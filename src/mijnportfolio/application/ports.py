@@ -105,6 +105,10 @@ class ProgrammeRepository(Protocol):
 
     def list(self) -> Sequence[Programme]: ...
 
+    def student_count(self, programme_id: int) -> int:
+        """How many students (active or not) follow the programme."""
+        ...
+
     def delete(self, programme: Programme) -> None: ...
 
 

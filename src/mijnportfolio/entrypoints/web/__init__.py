@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request, session
 from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -96,8 +98,9 @@ def _select_locale() -> str:
 def _init_login(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "auth.login"
-    manager.login_message = "Log in om deze pagina te bekijken."
+    manager.login_message = _l("Log in om deze pagina te bekijken.")
     manager.login_message_category = "info"
+    manager.localize_callback = str  # resolves the lazy message in the request's language
     manager.session_protection = "basic"
 
     @manager.user_loader
@@ -123,55 +126,55 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     @app.errorhandler(404)
     def not_found(error):
-        text = error.message if isinstance(error, DomainError) else "Deze pagina bestaat niet (meer)."
-        return page(404, "Niet gevonden", text)
+        text = error.message if isinstance(error, DomainError) else _("Deze pagina bestaat niet (meer).")
+        return page(404, _("Niet gevonden"), text)
 
     @app.errorhandler(PermissionDenied)
     @app.errorhandler(403)
     def forbidden(error):
-        text = error.message if isinstance(error, DomainError) else "Je hebt geen toegang tot deze pagina."
-        return page(403, "Geen toegang", text)
+        text = error.message if isinstance(error, DomainError) else _("Je hebt geen toegang tot deze pagina.")
+        return page(403, _("Geen toegang"), text)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return page(
             400,
-            "Formulier verlopen",
-            "Het formulier is verlopen of niet compleet verstuurd. Laad de pagina opnieuw en probeer het nog eens.",
+            _("Formulier verlopen"),
+            _("Het formulier is verlopen of niet compleet verstuurd. Laad de pagina opnieuw en probeer het nog eens."),
         )
 
     @app.errorhandler(400)
     def bad_request(error):
-        return page(400, "Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer de invoer.")
+        return page(400, _("Ongeldig verzoek"), _("Het verzoek kon niet worden verwerkt. Controleer de invoer."))
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return page(405, "Niet toegestaan", "Deze actie is op deze pagina niet mogelijk.")
+        return page(405, _("Niet toegestaan"), _("Deze actie is op deze pagina niet mogelijk."))
 
     @app.errorhandler(413)
     def too_large(error):
-        return page(413, "Bestand te groot", "Het bestand is te groot. Een bestand mag hoogstens 10 MB zijn.")
+        return page(413, _("Bestand te groot"), _("Het bestand is te groot. Een bestand mag hoogstens 10 MB zijn."))
 
     @app.errorhandler(429)
     def too_many(error):
         return page(
             429,
-            "Te veel pogingen",
-            "Te veel pogingen in korte tijd. Wacht een minuut en probeer het dan opnieuw.",
+            _("Te veel pogingen"),
+            _("Te veel pogingen in korte tijd. Wacht een minuut en probeer het dan opnieuw."),
         )
 
     @app.errorhandler(500)
     def server_error(error):
         return page(
             500,
-            "Er ging iets mis",
-            "Er ging aan onze kant iets mis. Er is niets half opgeslagen; probeer het later opnieuw.",
+            _("Er ging iets mis"),
+            _("Er ging aan onze kant iets mis. Er is niets half opgeslagen; probeer het later opnieuw."),
         )
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         # Use cases raise these for rules; pages normally catch them to show them by the form.
-        return page(400, "Niet mogelijk", error.message)
+        return page(400, _("Niet mogelijk"), error.message)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -180,6 +183,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=support.nav_items,
         url_with=support.url_with,
+        role_label=support.role_label,
         icon_sprite=support.icon_sprite,
     )
     app.jinja_env.filters["nl_datetime"] = support.format_datetime

@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from mijnportfolio.application import auth as use_cases
 from mijnportfolio.domain.errors import DomainError, InvalidCredentials
 from mijnportfolio.domain.organisations import Role
 
 from .extensions import limiter
-from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from .support import SessionUser, container, external_url, landing_endpoint
 
 bp = Blueprint("auth", __name__)
+
+
+# The labels are Dutch msgids: the Dutch UI shows them exactly ("E-mailadres", "Wachtwoord"),
+# the English catalogue translates them.
+class LoginForm(FlaskForm):
+    email = StringField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in."))])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul je wachtwoord in."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in."))])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nieuw wachtwoord"),
+        validators=[
+            DataRequired(_l("Vul een wachtwoord in.")),
+            Length(min=8, message=_l("Het wachtwoord moet minstens 8 tekens lang zijn.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Herhaal het wachtwoord"),
+        validators=[EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk."))],
+    )
 
 
 def _login_account_key() -> str:
@@ -40,8 +69,9 @@ def login():
         c = container()
         try:
             user = use_cases.authenticate(c.uow(), c.hasher(), c.clock(), form.email.data, form.password.data)
-        except InvalidCredentials as exc:
-            error = exc.message
+        except InvalidCredentials:
+            # One message for unknown, wrong and inactive: it never tells whether an account exists.
+            error = _("Onjuist e-mailadres of wachtwoord.")
         else:
             lang = session.get("lang")
             session.clear()  # a fresh session on login: no fixation
@@ -53,7 +83,7 @@ def login():
                 target = url_for(landing_endpoint(Role(user.role)))
             return redirect(target)
     elif request.method == "POST" and not form.errors.get("csrf_token"):
-        error = "Vul je e-mailadres en wachtwoord in."
+        error = _("Vul je e-mailadres en wachtwoord in.")
     status = 200 if error is None else 401
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -65,7 +95,7 @@ def logout():
     session.clear()
     if lang:
         session["lang"] = lang
-    flash("Je bent uitgelogd.", "info")
+    flash(_("Je bent uitgelogd."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -81,8 +111,10 @@ def forgot_password():
         )
         # The same answer whether or not the account exists.
         flash(
-            "Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een e-mail "
-            "met een link om je wachtwoord opnieuw in te stellen.",
+            _(
+                "Als dit e-mailadres bij ons bekend is, ontvang je binnen enkele minuten een e-mail "
+                "met een link om je wachtwoord opnieuw in te stellen."
+            ),
             "info",
         )
         return redirect(url_for("auth.login"))
@@ -102,6 +134,6 @@ def reset_password(token: str):
         except DomainError as exc:
             flash(exc.message, "danger")
         else:
-            flash("Je wachtwoord is opgeslagen. Je kunt nu inloggen.", "success")
+            flash(_("Je wachtwoord is opgeslagen. Je kunt nu inloggen."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

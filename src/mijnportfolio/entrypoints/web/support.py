@@ -8,6 +8,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mijnportfolio.application.auth import LoggedInUser
@@ -89,19 +90,31 @@ def nav_items() -> list[tuple[str, str, str]]:
     role = current_user.role
     items: list[tuple[str, str, str]] = []
     if role in (Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER):
-        items.append(("Examendashboard", url_for("main.dashboard"), "main.dashboard"))
+        items.append((_("Examendashboard"), url_for("main.dashboard"), "main.dashboard"))
     if role is Role.STUDENT:
-        items.append(("Mijn Portfolio", url_for("students.own_portfolio"), "students.own_portfolio"))
+        items.append((_("Mijn Portfolio"), url_for("students.own_portfolio"), "students.own_portfolio"))
     else:
-        items.append(("Portfolio's", url_for("students.portfolios"), "students.portfolios"))
-        items.append(("Mijn Portfolio", url_for("students.my_portfolio"), "students.my_portfolio"))
+        items.append((_("Portfolio's"), url_for("students.portfolios"), "students.portfolios"))
+        items.append((_("Mijn Portfolio"), url_for("students.my_portfolio"), "students.my_portfolio"))
     if role is Role.ADMIN:
-        items.append(("Opleidingen", url_for("catalogue.programmes"), "catalogue.programmes"))
-        items.append(("Organisaties", url_for("admin.organisations"), "admin.organisations"))
-        items.append(("Gebruikers", url_for("admin.users"), "admin.users"))
-    items.append(("Veelgestelde vragen", url_for("faq.index"), "faq.index"))
-    items.append(("Uitloggen", url_for("auth.logout"), "auth.logout"))
+        items.append((_("Opleidingen"), url_for("catalogue.programmes"), "catalogue.programmes"))
+        items.append((_("Organisaties"), url_for("admin.organisations"), "admin.organisations"))
+        items.append((_("Gebruikers"), url_for("admin.users"), "admin.users"))
+    items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
+    items.append((_("Uitloggen"), url_for("auth.logout"), "auth.logout"))
     return items
+
+
+def role_label(role: Role) -> str:
+    """The role's name in the UI language (the domain's Dutch labels are the msgids)."""
+    labels = {
+        Role.ADMIN: _("Beheerder"),
+        Role.SUPERVISOR: _("Praktijkbegeleider"),
+        Role.EXAMINER: _("Examinator"),
+        Role.TRAINER: _("Praktijkopleider"),
+        Role.STUDENT: _("Student"),
+    }
+    return labels.get(role, role.label)
 
 
 def url_with(**changes: Any) -> str:

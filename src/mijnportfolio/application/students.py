@@ -1,0 +1,374 @@
+"""Students (product.md 4.1, manual 1.3): enter, edit, (de)activate, invite, and the portfolio page."""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol, Sequence
+
+import attrs
+
+from mijnportfolio.domain.errors import (
+    DomainError,
+    DuplicateEmail,
+    DuplicateStudentNumber,
+    InvalidValue,
+    NotFound,
+    SupervisorRequired,
+)
+from mijnportfolio.domain.organisations import Role, User
+from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
+from mijnportfolio.domain.students import (
+    Student,
+    raise_collected,
+    validate_cohort,
+    validate_phone,
+    validate_student_number,
+)
+from mijnportfolio.domain.values import normalise_email, optional_text, required_text
+
+from .organisations import send_invitation
+from .ports import Clock, UnitOfWork
+from .student_list import Option
+
+NOT_VISIBLE = "Deze student bestaat niet of je hebt er geen toegang toe."
+
+
+@attrs.frozen
+class StudentData:
+    """What the 'Nieuwe student invoeren' and edit forms send (ids may be None: not chosen)."""
+
+    organisation_id: int | None
+    student_number: str
+    first_name: str | None
+    infix: str | None
+    last_name: str
+    email: str
+    programme_id: int | None
+    supervisor_id: int | None
+    trainer_id: int | None = None
+    cohort: str | None = None
+    phone: str | None = None
+
+
+@attrs.frozen
+class _Clean:
+    organisation_id: int
+    student_number: str
+    first_name: str | None
+    infix: str | None
+    last_name: str
+    email: str
+    programme_id: int
+    supervisor_id: int
+    trainer_id: int | None
+    cohort: str | None
+    phone: str | None
+
+
+def _check(errors: list[DomainError], fn: Callable[[], object]) -> object:
+    try:
+        return fn()
+    except DomainError as exc:
+        errors.append(exc)
+        return None
+
+
+def _staff_member(uow: UnitOfWork, user_id: int, role: Role, organisation_id: int, keep_id: int | None) -> bool:
+    """True when ``user_id`` is an active ``role`` of the organisation (an unchanged link may stay
+    even when that staff member was deactivated since, so an edit of other fields still saves)."""
+    user = uow.users.get(user_id)
+    if user is None or user.role is not role or user.organisation_id != organisation_id:
+        return False
+    return user.active or user_id == keep_id
+
+
+def _validated(uow: UnitOfWork, data: StudentData, existing: Student | None) -> _Clean:
+    """Check every field and rule; raise all problems at once (by field), store nothing."""
+    errors: list[DomainError] = []
+    organisation_id = existing.organisation_id if existing is not None else data.organisation_id
+    if organisation_id is None or uow.organisations.get(organisation_id) is None:
+        errors.append(InvalidValue("Kies de organisatie van de student.", field="organisation_id"))
+        organisation_id = None
+    number = _check(errors, lambda: validate_student_number(data.student_number))
+    first_name = _check(errors, lambda: optional_text(data.first_name, max_length=100, label="Voornaam", field="first_name"))
+    infix = _check(errors, lambda: optional_text(data.infix, max_length=50, label="Tussenvoegsel", field="infix"))
+    last_name = _check(errors, lambda: required_text(data.last_name, "Achternaam", field="last_name", max_length=150))
+    email = _check(errors, lambda: normalise_email(data.email))
+    cohort = _check(errors, lambda: validate_cohort(data.cohort))
+    phone = _check(errors, lambda: validate_phone(data.phone))
+
+    if data.programme_id is None:
+        errors.append(InvalidValue("Kies een opleiding.", field="programme_id"))
+    elif uow.programmes.get(data.programme_id) is None:
+        errors.append(InvalidValue("Deze opleiding bestaat niet (meer). Kies een opleiding.", field="programme_id"))
+
+    if data.supervisor_id is None:
+        errors.append(SupervisorRequired(field="supervisor_id"))
+    elif organisation_id is not None and not _staff_member(
+        uow, data.supervisor_id, Role.SUPERVISOR, organisation_id, existing.supervisor_id if existing else None
+    ):
+        errors.append(
+            InvalidValue(
+                "Kies een actieve praktijkbegeleider van de organisatie van de student.", field="supervisor_id"
+            )
+        )
+    if data.trainer_id is not None and organisation_id is not None and not _staff_member(
+        uow, data.trainer_id, Role.TRAINER, organisation_id, existing.trainer_id if existing else None
+    ):
+        errors.append(
+            InvalidValue("Kies een actieve praktijkopleider van de organisatie van de student.", field="trainer_id")
+        )
+
+    if isinstance(number, str) and organisation_id is not None:
+        other = uow.students.get_by_number(organisation_id, number)
+        if other is not None and other is not existing:
+            errors.append(
+                DuplicateStudentNumber(
+                    f"Studentnummer {number} bestaat al binnen deze organisatie.", field="student_number"
+                )
+            )
+    if isinstance(email, str):
+        other_user = uow.users.get_by_email(email)
+        if other_user is not None and (existing is None or other_user is not existing.user):
+            errors.append(DuplicateEmail(f"Het e-mailadres {email} is al in gebruik.", field="email"))
+
+    raise_collected(errors)
+    return _Clean(
+        organisation_id=organisation_id,  # type: ignore[arg-type]
+        student_number=number,  # type: ignore[arg-type]
+        first_name=first_name,  # type: ignore[arg-type]
+        infix=infix,  # type: ignore[arg-type]
+        last_name=last_name,  # type: ignore[arg-type]
+        email=email,  # type: ignore[arg-type]
+        programme_id=data.programme_id,  # type: ignore[arg-type]
+        supervisor_id=data.supervisor_id,  # type: ignore[arg-type]
+        trainer_id=data.trainer_id,
+        cohort=cohort,  # type: ignore[arg-type]
+        phone=phone,  # type: ignore[arg-type]
+    )
+
+
+def _apply(student: Student, clean: _Clean) -> None:
+    user = student.user
+    user.email = clean.email
+    user.first_name = clean.first_name
+    user.infix = clean.infix
+    user.last_name = clean.last_name
+    user.organisation_id = clean.organisation_id
+    user.refresh_sort_name()
+    student.student_number = clean.student_number
+    student.programme_id = clean.programme_id
+    student.supervisor_id = clean.supervisor_id
+    student.trainer_id = clean.trainer_id
+    student.cohort = clean.cohort
+    student.phone = clean.phone
+
+
+def create_student(
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    data: StudentData,
+    *,
+    invitation_url: Callable[[str], str] | None = None,
+) -> int:
+    """'Nieuwe student invoeren': the student and their (password-less) user in one unit of work,
+    with the invitation e-mail queued in the same transaction."""
+    require(actor, Permission.MANAGE_STUDENTS, organisation_id=data.organisation_id)
+    with uow:
+        clean = _validated(uow, data, None)
+        user = User(email=clean.email, role=Role.STUDENT, last_name=clean.last_name, created_at=clock.now())
+        student = Student(
+            organisation_id=clean.organisation_id,
+            student_number=clean.student_number,
+            user=user,
+            programme_id=clean.programme_id,
+            supervisor_id=clean.supervisor_id,
+        )
+        _apply(student, clean)
+        uow.users.add(user)
+        uow.flush()
+        uow.students.add(student)
+        uow.flush()
+        if invitation_url is not None:
+            send_invitation(uow, clock, user, invitation_url)
+        uow.commit()
+        return student.id  # type: ignore[return-value]
+
+
+def _managed_student(uow: UnitOfWork, actor: Actor, student_id: int) -> Student:
+    student = uow.students.get(student_id)
+    if student is None:
+        raise NotFound(NOT_VISIBLE)
+    require(actor, Permission.MANAGE_STUDENTS, organisation_id=student.organisation_id, student=student.facts())
+    return student
+
+
+def update_student(uow: UnitOfWork, actor: Actor, student_id: int, data: StudentData) -> None:
+    """Edit a student. The organisation stays as it is (its numbers and staff belong to it)."""
+    require(actor, Permission.MANAGE_STUDENTS)
+    with uow:
+        student = _managed_student(uow, actor, student_id)
+        clean = _validated(uow, data, student)
+        _apply(student, clean)
+        uow.commit()
+
+
+def set_student_active(uow: UnitOfWork, actor: Actor, student_id: int, active: bool) -> str:
+    """(De)activate a student and their login together; returns the name for the message."""
+    require(actor, Permission.MANAGE_STUDENTS)
+    with uow:
+        student = _managed_student(uow, actor, student_id)
+        student.set_active(active)
+        uow.commit()
+        return student.full_name
+
+
+def send_student_invitation(
+    uow: UnitOfWork, actor: Actor, clock: Clock, student_id: int, invitation_url: Callable[[str], str]
+) -> str:
+    """Send the invitation e-mail again (e.g. the first one expired); returns the address."""
+    require(actor, Permission.MANAGE_STUDENTS)
+    with uow:
+        student = _managed_student(uow, actor, student_id)
+        if not student.active:
+            raise InvalidValue("Deze student is gedeactiveerd. Activeer de student eerst.")
+        send_invitation(uow, clock, student.user, invitation_url)
+        uow.commit()
+        return student.email
+
+
+def student_data_for_edit(uow: UnitOfWork, actor: Actor, student_id: int) -> StudentData:
+    """The current values, to fill the edit form."""
+    require(actor, Permission.MANAGE_STUDENTS)
+    with uow:
+        s = _managed_student(uow, actor, student_id)
+        return StudentData(
+            organisation_id=s.organisation_id,
+            student_number=s.student_number,
+            first_name=s.user.first_name,
+            infix=s.user.infix,
+            last_name=s.user.last_name,
+            email=s.user.email,
+            programme_id=s.programme_id,
+            supervisor_id=s.supervisor_id,
+            trainer_id=s.trainer_id,
+            cohort=s.cohort,
+            phone=s.phone,
+        )
+
+
+@attrs.frozen
+class StaffLink:
+    role_label: str
+    name: str
+    email: str
+
+
+@attrs.frozen
+class StudentPortfolio:
+    """The portfolio page (the loepje behind a name): NAW data, programme, linked staff, groups."""
+
+    id: int
+    organisation_id: int
+    organisation_name: str
+    student_number: str
+    first_name: str | None
+    infix: str | None
+    last_name: str
+    display_name: str
+    email: str
+    phone: str | None
+    cohort: str | None
+    introduction: str | None
+    active: bool
+    has_password: bool
+    programme_name: str
+    staff: tuple[StaffLink, ...]
+    groups: tuple[tuple[str, str | None], ...]
+    may_manage: bool
+    may_impersonate: bool
+
+
+def _portfolio(uow: UnitOfWork, actor: Actor, student: Student) -> StudentPortfolio:
+    facts = student.facts()
+    programme = uow.programmes.get(student.programme_id)
+    organisation = uow.organisations.get(student.organisation_id)
+    staff_users = {u.id: u for u in uow.users.list_by_ids(student.linked_staff_ids())}
+    staff = []
+    for user_id, label in ((student.supervisor_id, "Praktijkbegeleider"), (student.trainer_id, "Praktijkopleider")):
+        user = staff_users.get(user_id) if user_id is not None else None
+        if user is not None:
+            staff.append(StaffLink(role_label=label, name=user.full_name, email=user.email))
+    groups = sorted(((g.name, g.category) for g in student.groups), key=lambda g: (g[1] or "", g[0].casefold()))
+    return StudentPortfolio(
+        id=student.id,  # type: ignore[arg-type]
+        organisation_id=student.organisation_id,
+        organisation_name=organisation.name if organisation else "",
+        student_number=student.student_number,
+        first_name=student.user.first_name,
+        infix=student.user.infix,
+        last_name=student.user.last_name,
+        display_name=student.full_name,
+        email=student.email,
+        phone=student.phone,
+        cohort=student.cohort,
+        introduction=student.introduction,
+        active=student.active,
+        has_password=bool(student.user.password_hash),
+        programme_name=programme.name if programme else "",
+        staff=tuple(staff),
+        groups=tuple(groups),
+        may_manage=is_allowed(actor, Permission.MANAGE_STUDENTS, organisation_id=student.organisation_id),
+        may_impersonate=is_allowed(actor, Permission.IMPERSONATE_STUDENT, student=facts),
+    )
+
+
+def get_student_portfolio(uow: UnitOfWork, actor: Actor, student_id: int) -> StudentPortfolio:
+    """The portfolio of one student; NotFound (404) when the actor may not see this student."""
+    with uow:
+        student = uow.students.get(student_id)
+        if student is None:
+            raise NotFound(NOT_VISIBLE)
+        require(actor, Permission.VIEW_STUDENT, student=student.facts())
+        return _portfolio(uow, actor, student)
+
+
+def get_own_portfolio(uow: UnitOfWork, actor: Actor) -> StudentPortfolio:
+    """A student's own portfolio (their landing page)."""
+    with uow:
+        student = uow.students.get_by_user_id(actor.user_id)
+        if student is None:
+            raise NotFound("Er is geen portfolio aan je account gekoppeld.")
+        require(actor, Permission.VIEW_STUDENT, student=student.facts())
+        return _portfolio(uow, actor, student)
+
+
+@attrs.frozen
+class StaffOption:
+    id: int
+    label: str
+    organisation_id: int
+
+
+@attrs.frozen
+class StudentFormOptions:
+    """Choices of the student form: organisations, programmes, active supervisors and trainers."""
+
+    organisations: tuple[Option, ...]
+    programmes: tuple[Option, ...]
+    supervisors: tuple[StaffOption, ...]
+    trainers: tuple[StaffOption, ...]
+
+
+class StudentFormOptionsQuery(Protocol):
+    """Reads the choices of the student form in a fixed number of statements."""
+
+    def form_options(self, keep_user_ids: Sequence[int] = ()) -> StudentFormOptions: ...
+
+
+def student_form_options(
+    query: StudentFormOptionsQuery, actor: Actor, keep_user_ids: Sequence[int] = ()
+) -> StudentFormOptions:
+    """``keep_user_ids``: staff currently linked (shown even when since deactivated)."""
+    require(actor, Permission.MANAGE_STUDENTS)
+    return query.form_options(tuple(i for i in keep_user_ids if i is not None))

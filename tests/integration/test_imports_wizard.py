@@ -1,0 +1,204 @@
+"""The import wizard through the Flask test client: upload, mapping, ambiguities, preview,
+'Importeer studenten', reloads, second tab, refusals and clean-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from mijnportfolio.adapters import orm
+from tests.helpers import csrf_token, login
+from tests.integration.imports_support import (
+    AMBIGUOUS_ROW, GOOD_ROWS, REFUSED_ROW, ensure_import_data, semicolon_csv,
+)
+
+
+@pytest.fixture
+def admin(client, demo):
+    ids = ensure_import_data(demo.extensions["container"].uow)
+    assert login(client, "admin@demo.nl").status_code == 302
+    client.ids = ids
+    return client
+
+
+def upload(client, data: bytes, filename: str, organisation_id):
+    page = client.get("/importeren/")
+    assert page.status_code == 200
+    return client.post(
+        "/importeren/",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "organisation_id": str(organisation_id),
+              "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def post_step(client, url: str, data: dict | None = None):
+    page = client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **(data or {})})
+
+
+def count(app, table) -> int:
+    with app.extensions["container"].engine().connect() as conn:
+        return conn.scalar(sa.select(sa.func.count()).select_from(table))
+
+
+def test_the_whole_wizard_imports_the_good_rows_and_reports_the_rest(admin, demo):
+    students_before = count(demo, orm.students)
+    memberships_before = count(demo, orm.student_groups)
+    response = upload(admin, semicolon_csv(*GOOD_ROWS, AMBIGUOUS_ROW, REFUSED_ROW), "export.csv", admin.ids["organisation"])
+    assert response.status_code == 302
+    mapping_url = response.headers["Location"]
+    assert mapping_url.endswith("/kolommen")
+
+    page = admin.get(mapping_url).get_data(as_text=True)
+    for label in ("Studentnummer", "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Opleiding",
+                  "Praktijkbegeleider", "Praktijkopleider", "Deelnemergroepen", "Cohort"):
+        assert f">{label}</label>" in page
+    # Pre-filled from the headers: Roepnaam -> first name, Voorvoegsel -> infix, Klas -> groups.
+    assert re.search(r'id="map-first_name".*?<option value="1" selected>Roepnaam', page, re.S)
+    assert re.search(r'id="map-infix".*?<option value="2" selected>Voorvoegsel', page, re.S)
+    assert re.search(r'id="map-groups".*?<option value="8" selected>Klas', page, re.S)
+
+    form = {f"map-{k}": str(i) for i, k in enumerate(
+        ["student_number", "first_name", "infix", "last_name", "email", "programme", "supervisor", "trainer", "groups", "cohort"])}
+    response = post_step(admin, mapping_url, form)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/keuzes")
+    resolve_url = response.headers["Location"]
+
+    page = admin.get(resolve_url).get_data(as_text=True)
+    assert "Jan Smit" in page and "Nieuwe groep" in page
+    key = re.search(r'<select[^>]*id="(supervisor-[0-9a-f]+)"', page).group(1)
+    response = post_step(admin, resolve_url, {key: f"id:{admin.ids['jan.smit2@school.nl']}"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/controle")
+    preview_url = response.headers["Location"]
+
+    page = admin.get(preview_url).get_data(as_text=True)
+    assert 'data-count="create">3<' in page
+    assert 'data-count="error">1<' in page
+    assert "geen-mailadres" in page and "Importeer studenten" in page
+    assert count(demo, orm.students) == students_before  # a preview writes nothing
+
+    response = post_step(admin, preview_url, {"existing": "skip"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/resultaat")
+    result = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-count="created">3<' in result and 'data-count="errors">1<' in result
+
+    with demo.extensions["container"].engine().connect() as conn:
+        rows = conn.execute(
+            sa.select(orm.students.c.student_number, orm.users.c.first_name, orm.users.c.email,
+                      orm.students.c.supervisor_id, orm.students.c.cohort, orm.users.c.role)
+            .join_from(orm.students, orm.users, orm.students.c.user_id == orm.users.c.id)
+            .where(orm.students.c.student_number.like("0001%"))
+            .order_by(orm.students.c.student_number)
+        ).all()
+        groups = {r.name for r in conn.execute(sa.select(orm.participant_groups.c.name))}
+        memberships = conn.scalar(sa.select(sa.func.count()).select_from(orm.student_groups)) - memberships_before
+        saved = conn.scalar(sa.select(orm.import_mappings.c.mapping))
+    assert [r.student_number for r in rows] == ["000123", "000124", "000125"]  # leading zeros kept
+    assert rows[0].first_name == "Zoë" and rows[0].cohort == "2025" and rows[0].role == "student"
+    assert rows[2].supervisor_id == admin.ids["jan.smit2@school.nl"]
+    assert {"VIG-1A", "Nieuwe groep"} <= groups
+    assert memberships == 3
+    assert saved["first_name"] == "Roepnaam"
+    # The uploaded file is gone once imported; the result page still reloads.
+    assert list((demo.extensions["container"].file_store().root).glob("*")) == []
+    assert admin.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_step_url_survives_a_reload_and_a_second_tab(admin, demo):
+    students_before = count(demo, orm.students)
+    response = upload(admin, semicolon_csv(*GOOD_ROWS), "export.csv", admin.ids["organisation"])
+    mapping_url = response.headers["Location"]
+    first = admin.get(mapping_url).get_data(as_text=True)
+    second_tab = demo.test_client()
+    login(second_tab, "admin@demo.nl")
+    assert second_tab.get(mapping_url).get_data(as_text=True).count("selected") == first.count("selected")
+    response = post_step(admin, mapping_url, {"map-student_number": "0", "map-last_name": "3", "map-email": "4",
+                                              "map-programme": "5", "map-supervisor": "6"})
+    preview_url = response.headers["Location"]
+    assert preview_url.endswith("/controle")  # no ambiguities: straight to the preview
+    assert 'data-count="create">2<' in second_tab.get(preview_url).get_data(as_text=True)
+    # Importing from both tabs imports once.
+    assert post_step(admin, preview_url).status_code == 302
+    page = second_tab.get(preview_url, follow_redirects=True).get_data(as_text=True)
+    assert 'data-count="created">2<' in page
+    assert count(demo, orm.students) == students_before + 2
+
+
+def test_the_next_import_offers_the_saved_mapping(admin, demo):
+    data = semicolon_csv(*GOOD_ROWS).replace(b"Klas", b"Lesgroep")
+    url = upload(admin, data, "a.csv", admin.ids["organisation"]).headers["Location"]
+    form = {f"map-{k}": str(i) for i, k in enumerate(
+        ["student_number", "first_name", "infix", "last_name", "email", "programme", "supervisor", "trainer", "groups", "cohort"])}
+    url = post_step(admin, url, form).headers["Location"]
+    if url.endswith("/keuzes"):
+        url = post_step(admin, url).headers["Location"]
+    post_step(admin, url)
+    again = upload(admin, data, "b.csv", admin.ids["organisation"]).headers["Location"]
+    assert re.search(r'id="map-groups".*?<option value="8" selected>Lesgroep', admin.get(again).get_data(as_text=True), re.S)
+
+
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"", "leeg.csv", "leeg"),
+        (b"\x00\x01\x02binary\x00" * 50, "data.csv", "binaire"),
+        (b"PK\x03\x04 not really a zip", "lijst.xlsx", "geen geldig Excel"),
+        (b"Studentnummer;Achternaam\r\n123;Jansen\r\n", "lijst.xlsx", "geen Excel-bestand"),
+        (b"Studentnummer;Achternaam\r\n", "alleen-kop.csv", "geen studenten"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "oud.xls", "oud Excel"),
+    ],
+)
+def test_a_file_refused_as_a_whole_stores_nothing(admin, demo, data, filename, message):
+    response = upload(admin, data, filename, admin.ids["organisation"])
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert count(demo, orm.import_sessions) == 0
+    root = demo.extensions["container"].file_store().root
+    assert not root.exists() or list(root.glob("*")) == []
+
+
+def test_a_required_field_without_a_column_is_explained(admin, demo):
+    data = b"Nummer;Naam\r\n1;Jansen\r\n"
+    url = upload(admin, data, "x.csv", admin.ids["organisation"]).headers["Location"]
+    response = post_step(admin, url, {"map-student_number": "0", "map-last_name": "1"})
+    assert response.status_code == 400
+    assert "Kies een kolom voor: E-mailadres, Opleiding, Praktijkbegeleider." in response.get_data(as_text=True)
+
+
+def test_old_runs_are_cleaned_up_when_a_new_import_starts(admin, demo):
+    upload(admin, semicolon_csv(*GOOD_ROWS), "oud.csv", admin.ids["organisation"])
+    store_root = demo.extensions["container"].file_store().root
+    assert len(list(store_root.glob("*"))) == 1
+    with demo.extensions["container"].engine().begin() as conn:
+        conn.execute(sa.update(orm.import_sessions).values(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)))
+    upload(admin, semicolon_csv(*GOOD_ROWS), "nieuw.csv", admin.ids["organisation"])
+    assert count(demo, orm.import_sessions) == 1
+    assert len(list(store_root.glob("*"))) == 1
+
+
+def test_only_admins_may_import(logged_in, demo):
+    client = logged_in("begeleider@demo.nl")
+    assert client.get("/importeren/").status_code == 403
+
+
+def test_someone_elses_run_is_not_found(admin, demo):
+    url = upload(admin, semicolon_csv(*GOOD_ROWS), "a.csv", admin.ids["organisation"]).headers["Location"]
+    assert admin.get("/importeren/bestaat-niet/kolommen").status_code == 404
+    assert admin.get(url).status_code == 200
+
+
+def test_the_example_files_are_recognised_by_the_wizard(admin, demo):
+    from mijnportfolio.adapters.tabular import CsvXlsxReader
+    from mijnportfolio.domain.imports import suggest_mapping
+
+    for fmt in ("csv", "xlsx"):
+        response = admin.get(f"/importeren/voorbeeld.{fmt}")
+        assert response.status_code == 200
+        table = CsvXlsxReader().read(response.data, f"voorbeeld.{fmt}")
+        assert None not in suggest_mapping(table.headers).values()
+        assert table.rows[0][1][0] == "000123"

@@ -1,0 +1,303 @@
+"""The student screens through the Flask test client, per role: lists, form, portfolio page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from mijnportfolio.adapters import orm
+from mijnportfolio.application.students import StudentData, create_student
+from mijnportfolio.domain.catalogue import Programme
+from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.permissions import Actor
+from tests.helpers import csrf_token, login, post_form
+
+
+def _container(app):
+    return app.extensions["container"]
+
+
+PEOPLE = (
+    ("admin@t.nl", Role.ADMIN, "Anna", None, "Beheer", None),
+    ("begeleider@t.nl", Role.SUPERVISOR, "Bas", "de", "Begeleider", "org"),
+    ("begeleider2@t.nl", Role.SUPERVISOR, "Britt", "van", "Dam", "org"),
+    ("opleider@t.nl", Role.TRAINER, "Olga", None, "Opleider", "org"),
+    ("opleider2@t.nl", Role.TRAINER, "Omar", None, "Yilmaz", "org"),
+    ("examinator@t.nl", Role.EXAMINER, "Eva", "van", "Examinator", "org"),
+    ("begeleider@ander.nl", Role.SUPERVISOR, "Ada", None, "Ander", "other_org"),
+)
+
+
+def make_school(app) -> dict:
+    """Two organisations, a programme and staff (password demo1234), without the demo seed, so
+    that the lists hold exactly the students a test adds."""
+    c = _container(app)
+    hash_ = c.hasher().hash("demo1234")
+    with c.uow() as uow:
+        org = Organisation(name="Testschool")
+        other_org = Organisation(name="Ander College")
+        programme = Programme(name="Verzorgende-IG", crebo="25491", level=3)
+        uow.organisations.add(org)
+        uow.organisations.add(other_org)
+        uow.programmes.add(programme)
+        uow.flush()
+        orgs = {"org": org.id, "other_org": other_org.id, None: None}
+        users = {}
+        for email, role, first, infix, last, org_key in PEOPLE:
+            user = User(email=email, role=role, first_name=first, infix=infix, last_name=last,
+                        organisation_id=orgs[org_key], password_hash=hash_)
+            uow.users.add(user)
+            users[email] = user
+        uow.flush()
+        ids = {"org": org.id, "other_org": other_org.id, "programme": programme.id, **{k: v.id for k, v in users.items()}}
+        ids.update(admin=ids["admin@t.nl"], supervisor=ids["begeleider@t.nl"], trainer=ids["opleider@t.nl"])
+        uow.commit()
+    return ids
+
+
+@pytest.fixture
+def school(app):
+    return make_school(app)
+
+
+@pytest.fixture
+def logged_in(client, school):
+    def _login(email: str):
+        response = login(client, email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login
+
+
+def add_student(app, school, number, last, *, first="Sam", infix=None, supervisor=None, trainer=None,
+                cohort=None, org=None, email=None):
+    c = _container(app)
+    admin = Actor(user_id=school["admin"], role=Role.ADMIN)
+    return create_student(
+        c.uow(), admin, c.clock(),
+        StudentData(
+            organisation_id=org or school["org"], student_number=number, first_name=first, infix=infix,
+            last_name=last, email=email or f"{number}@student.demo.nl", programme_id=school["programme"],
+            supervisor_id=supervisor or school["supervisor"], trainer_id=trainer, cohort=cohort,
+        ),
+    )
+
+
+def student_numbers(html: str) -> list[str]:
+    return re.findall(r'<tr data-student="([^"]+)"', html)
+
+
+def count_students(app) -> int:
+    with _container(app).engine().connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(orm.students)).scalar_one()
+
+
+def form_data(school, **changes):
+    data = {
+        "organisation_id": str(school["org"]), "student_number": "00123", "first_name": "Fleur",
+        "infix": "van der", "last_name": "Berg", "email": "fleur@student.demo.nl",
+        "programme_id": str(school["programme"]), "supervisor_id": str(school["supervisor"]),
+        "trainer_id": str(school["trainer"]), "cohort": "2025", "phone": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_admin_enters_a_student_who_gets_an_invitation(app, client, school):
+    login(client, "admin@t.nl")
+    page = client.get("/portfolios/nieuw").get_data(as_text=True)
+    for label in ("Studentnummer", "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Opleiding",
+                  "Praktijkbegeleider", "Praktijkopleider", "Cohort", "Organisatie"):
+        assert f">{label}</label>" in page
+    response = post_form(client, "/portfolios/nieuw", form_data(school))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    portfolio = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Fleur van der Berg" in portfolio and "00123" in portfolio
+    assert "Bas de Begeleider" in portfolio and "Olga Opleider" in portfolio
+    listing = client.get("/portfolios").get_data(as_text=True)
+    assert student_numbers(listing) == ["00123"]
+    with _container(app).uow() as uow:
+        user = uow.users.get_by_email("fleur@student.demo.nl")
+        assert user.role is Role.STUDENT and user.password_hash is None
+        assert uow.outbox.pending_count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"student_number": "S1"}, "Studentnummer S1 bestaat al binnen deze organisatie."),
+        ({"email": "S1@student.demo.nl"}, "is al in gebruik"),
+        ({"supervisor_id": ""}, "Kies een praktijkbegeleider"),
+        ({"last_name": ""}, "Achternaam is verplicht."),
+        ({"email": "geen-adres"}, "is geen geldig e-mailadres"),
+        ({"programme_id": ""}, "Kies een opleiding."),
+    ],
+)
+def test_bad_student_input_gets_a_dutch_message_and_stores_nothing(app, client, school, changes, message):
+    add_student(app, school, "S1", "Bestaand")
+    login(client, "admin@t.nl")
+    before = count_students(app)
+    response = post_form(client, "/portfolios/nieuw", form_data(school, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count_students(app) == before
+    with _container(app).uow() as uow:
+        assert uow.users.get_by_email("fleur@student.demo.nl") is None
+
+
+def test_a_supervisor_of_another_organisation_is_refused(app, client, school):
+    login(client, "admin@t.nl")
+    response = post_form(client, "/portfolios/nieuw", form_data(school, supervisor_id=str(school["begeleider@ander.nl"])))
+    assert response.status_code == 422
+    assert "praktijkbegeleider van de organisatie van de student" in response.get_data(as_text=True)
+
+
+def test_the_admin_edits_and_deactivates_a_student(app, client, school):
+    student_id = add_student(app, school, "0042", "Jansen")
+    login(client, "admin@t.nl")
+    response = post_form(
+        client, f"/portfolios/{student_id}/bewerken",
+        form_data(school, student_number="0042", email="jansen@student.demo.nl", last_name="Jansen-Smit"),
+    )
+    assert response.status_code == 302
+    assert "Jansen-Smit" in client.get(f"/portfolios/{student_id}").get_data(as_text=True)
+    response = post_form(client, f"/portfolios/{student_id}/deactiveren", {}, form_url=f"/portfolios/{student_id}")
+    assert response.status_code == 302
+    assert student_numbers(client.get("/portfolios").get_data(as_text=True)) == []
+    assert student_numbers(client.get("/portfolios?status=alle").get_data(as_text=True)) == ["0042"]
+    with _container(app).uow() as uow:
+        assert uow.students.get(student_id).user.active is False
+
+
+def test_only_admins_enter_students(logged_in, school):
+    client = logged_in("begeleider@t.nl")
+    assert client.get("/portfolios/nieuw").status_code == 403
+
+
+def test_the_supervisor_sees_only_linked_students(app, logged_in, school):
+    add_student(app, school, "A1", "Mijn")
+    add_student(app, school, "B1", "Ander", supervisor=school["begeleider2@t.nl"])
+    client = logged_in("begeleider@t.nl")
+    for url in ("/portfolios", "/mijn-portfolio"):
+        assert student_numbers(client.get(url).get_data(as_text=True)) == ["A1"]
+
+
+def test_the_admin_sees_everyone_in_both_lists(app, logged_in, school):
+    add_student(app, school, "A1", "Mijn")
+    add_student(app, school, "C1", "Elders", org=school["other_org"], supervisor=school["begeleider@ander.nl"])
+    client = logged_in("admin@t.nl")
+    for url in ("/portfolios", "/mijn-portfolio"):
+        assert sorted(student_numbers(client.get(url).get_data(as_text=True))) == ["A1", "C1"]
+
+
+def test_a_trainer_of_another_student_gets_404_on_a_portfolio(app, logged_in, school):
+    mine = add_student(app, school, "T1", "Gevolgd", trainer=school["trainer"])
+    other = add_student(app, school, "T2", "Onbekend", trainer=school["opleider2@t.nl"])
+    client = logged_in("opleider@t.nl")
+    assert client.get(f"/portfolios/{mine}").status_code == 200
+    assert client.get(f"/portfolios/{other}").status_code == 404
+    assert client.get("/portfolios/999999").status_code == 404
+    assert student_numbers(client.get("/mijn-portfolio").get_data(as_text=True)) == ["T1"]
+
+
+def test_a_student_lands_on_their_own_portfolio_and_sees_no_one_else(app, client, school):
+    me = add_student(app, school, "ME1", "Zelf", email="zelf@student.demo.nl")
+    other = add_student(app, school, "ME2", "Ander")
+    c = _container(app)
+    with c.uow() as uow:
+        uow.users.get_by_email("zelf@student.demo.nl").password_hash = c.hasher().hash("geheim123")
+        uow.commit()
+    response = login(client, "zelf@student.demo.nl", "geheim123")
+    assert response.headers["Location"].endswith("/mijn-portfolio/student")
+    page = client.get("/mijn-portfolio/student").get_data(as_text=True)
+    assert "ME1" in page and "Mijn Portfolio" in page
+    assert client.get("/portfolios").status_code == 302
+    assert client.get(f"/portfolios/{me}").status_code == 200
+    assert client.get(f"/portfolios/{other}").status_code == 404
+
+
+def test_the_list_sorts_on_last_name_ignoring_the_infix(app, logged_in, school):
+    add_student(app, school, "1", "Jansen", first="Piet")
+    add_student(app, school, "2", "Berg", first="Fleur", infix="van der")
+    add_student(app, school, "3", "Aalders", first="Zoë")
+    client = logged_in("admin@t.nl")
+    assert student_numbers(client.get("/portfolios").get_data(as_text=True)) == ["3", "2", "1"]
+    assert student_numbers(client.get("/portfolios?sort=-name").get_data(as_text=True)) == ["1", "2", "3"]
+    assert student_numbers(client.get("/portfolios?sort=number").get_data(as_text=True)) == ["1", "2", "3"]
+
+
+def test_the_list_filters_and_searches_without_minding_accents(app, logged_in, school):
+    add_student(app, school, "001", "Aalders", first="Zoë", cohort="2024")
+    add_student(app, school, "002", "Berg", first="Fleur", infix="van der", cohort="2025")
+    client = logged_in("admin@t.nl")
+    assert student_numbers(client.get("/portfolios?q=zoe").get_data(as_text=True)) == ["001"]
+    assert student_numbers(client.get("/portfolios?q=VAN+DER+berg").get_data(as_text=True)) == ["002"]
+    assert student_numbers(client.get("/portfolios?q=002").get_data(as_text=True)) == ["002"]
+    assert student_numbers(client.get("/portfolios?q=002%40student").get_data(as_text=True)) == ["002"]
+    assert student_numbers(client.get("/portfolios?q=%25").get_data(as_text=True)) == []
+    assert student_numbers(client.get("/portfolios?cohort=2024").get_data(as_text=True)) == ["001"]
+    assert student_numbers(client.get(f"/portfolios?programme={school['programme']}").get_data(as_text=True)) == ["001", "002"]
+
+
+def test_the_list_paginates(app, logged_in, school):
+    for i in range(5):
+        add_student(app, school, f"P{i}", f"Naam{i}")
+    client = logged_in("admin@t.nl")
+    first = client.get("/portfolios?per_page=2").get_data(as_text=True)
+    assert student_numbers(first) == ["P0", "P1"] and "pagina 1 van 3" in first
+    assert student_numbers(client.get("/portfolios?per_page=2&page=3").get_data(as_text=True)) == ["P4"]
+    assert student_numbers(client.get("/portfolios?per_page=2&page=99").get_data(as_text=True)) == ["P4"]
+
+
+def test_the_list_exports_csv_for_dutch_excel_with_formulas_neutralised(app, logged_in, school):
+    add_student(app, school, "X1", "=HYPERLINK(1)", first="@evil")
+    client = logged_in("admin@t.nl")
+    response = client.get("/portfolios/export.csv")
+    assert response.status_code == 200
+    body = response.data
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Studentnummer;Naam;E-mailadres")
+    assert "'@evil =HYPERLINK(1)" in text
+    xlsx = client.get("/portfolios/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_the_export_of_a_supervisor_holds_only_linked_students(app, logged_in, school):
+    add_student(app, school, "A1", "Mijn")
+    add_student(app, school, "B1", "Ander", supervisor=school["begeleider2@t.nl"])
+    client = logged_in("begeleider@t.nl")
+    text = client.get("/portfolios/export.csv").data.decode("utf-8-sig")
+    assert "A1;" in text and "B1;" not in text
+
+
+def test_every_row_has_view_and_for_admins_edit_icons(app, logged_in, school):
+    add_student(app, school, "R1", "Rij")
+    html = logged_in("admin@t.nl").get("/portfolios").get_data(as_text=True)
+    assert 'aria-label="Bekijken" title="Bekijken"' in html
+    assert 'aria-label="Bewerken" title="Bewerken"' in html
+    assert "Nieuwe student invoeren" in html and "Deelnemergroepen" in html and "Kies een actie" in html
+
+
+def test_the_resent_invitation_is_queued(app, logged_in, school):
+    student_id = add_student(app, school, "I1", "Uitnodiging")
+    client = logged_in("admin@t.nl")
+    response = post_form(client, f"/portfolios/{student_id}/uitnodigen", {}, form_url=f"/portfolios/{student_id}")
+    assert response.status_code == 302
+    with _container(app).uow() as uow:
+        assert uow.outbox.pending_count() == 1
+
+
+def test_a_post_without_csrf_token_changes_nothing(app, logged_in, school):
+    student_id = add_student(app, school, "C1", "Csrf")
+    client = logged_in("admin@t.nl")
+    client.post(f"/portfolios/{student_id}/deactiveren")
+    with _container(app).uow() as uow:
+        assert uow.students.get(student_id).active is True
+
+
+def test_the_form_token_is_present(logged_in, school):
+    assert csrf_token(logged_in("admin@t.nl").get("/portfolios/nieuw").get_data(as_text=True))

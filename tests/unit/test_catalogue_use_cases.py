@@ -1,0 +1,219 @@
+"""Catalogue use cases with in-memory fakes: permissions, rules, all-or-nothing."""
+
+from __future__ import annotations
+
+import types
+
+import attrs
+import pytest
+
+from mijnportfolio.adapters.exam_definition import EXAMPLE_YAML, parse_exam_definition
+from mijnportfolio.application import catalogue as uc
+from mijnportfolio.domain.catalogue import (
+    Criterion,
+    DuplicateCrebo,
+    DuplicateExamCode,
+    DuplicateStructureCode,
+    Exam,
+    InvalidExamDefinition,
+    ModuleInUse,
+    ProgrammeInUse,
+    StructureInUse,
+)
+from mijnportfolio.domain.errors import DuplicateName, InvalidValue, NotFound, PermissionDenied
+from mijnportfolio.domain.organisations import Role
+from mijnportfolio.domain.permissions import Actor
+from tests.unit.fakes import FakeUnitOfWorkFactory
+
+ADMIN = Actor(user_id=1, role=Role.ADMIN)
+OTHERS = [Actor(user_id=2, role=role, organisation_id=1) for role in (Role.SUPERVISOR, Role.EXAMINER, Role.TRAINER, Role.STUDENT)]
+
+
+@pytest.fixture
+def uows():
+    return FakeUnitOfWorkFactory()
+
+
+def _definition():
+    return parse_exam_definition(EXAMPLE_YAML.encode(), "voorbeeld.yaml")
+
+
+def _programme(uows, crebo="25491") -> int:
+    return uc.create_programme(uows(), ADMIN, uc.ProgrammeData("Verzorgende-IG", crebo, "3"))
+
+
+@pytest.mark.parametrize("actor", OTHERS, ids=lambda a: a.role.value)
+def test_only_an_admin_may_touch_the_catalogue(uows, actor):
+    programme_id = _programme(uows)
+    calls = [
+        lambda: uc.create_programme(uows(), actor, uc.ProgrammeData("X", "12345", 2)),
+        lambda: uc.update_programme(uows(), actor, programme_id, uc.ProgrammeData("X", "12345", 2)),
+        lambda: uc.delete_programme(uows(), actor, programme_id),
+        lambda: uc.programme_detail(uows(), actor, programme_id),
+        lambda: uc.create_module(uows(), actor, programme_id, uc.ModuleData("M")),
+        lambda: uc.create_exam(uows(), actor, programme_id, uc.ExamData("LM", "Naam")),
+        lambda: uc.import_exam_definition(uows(), actor, programme_id, _definition()),
+        lambda: uc.export_exam_definition(uows(), actor, 1),
+        lambda: uc.add_part(uows(), actor, 1, uc.PartData("x")),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert uows.commits == 1  # only the admin's programme
+
+
+def test_a_programme_is_created_with_a_valid_crebo_and_level(uows):
+    programme_id = _programme(uows)
+    detail = uc.programme_detail(uows(), ADMIN, programme_id)
+    assert (detail.name, detail.crebo, detail.level) == ("Verzorgende-IG", "25491", 3)
+
+
+@pytest.mark.parametrize(
+    "data, error, message",
+    [
+        (uc.ProgrammeData("X", "2549", 3), InvalidValue, "Een crebocode bestaat uit precies 5 cijfers."),
+        (uc.ProgrammeData("X", "25491", 3), DuplicateCrebo, "Er bestaat al een opleiding met crebocode 25491."),
+        (uc.ProgrammeData("X", "12345", 5), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
+        (uc.ProgrammeData("X", "12345", "drie"), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
+        (uc.ProgrammeData("", "12345", 2), InvalidValue, "Naam is verplicht."),
+    ],
+)
+def test_bad_programme_data_is_refused_without_a_commit(uows, data, error, message):
+    _programme(uows)
+    with pytest.raises(error) as info:
+        uc.create_programme(uows(), ADMIN, data)
+    assert info.value.message == message
+    assert uows.commits == 1
+
+
+def test_a_programme_that_students_follow_is_not_deleted(uows):
+    programme_id = _programme(uows)
+    uows.store.tables.setdefault("students", {})[99] = types.SimpleNamespace(id=99, programme_id=programme_id)
+    with pytest.raises(ProgrammeInUse, match="er is nog 1 student aan gekoppeld"):
+        uc.delete_programme(uows(), ADMIN, programme_id)
+
+
+def test_an_unused_programme_is_deleted_with_its_empty_modules(uows):
+    programme_id = _programme(uows)
+    uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("Keuzedeel"))
+    assert uc.delete_programme(uows(), ADMIN, programme_id) == "Verzorgende-IG"
+    with uows() as uow:
+        assert uow.programmes.get(programme_id) is None and uow.modules.all() == []
+
+
+def test_module_names_are_unique_per_programme_and_a_module_with_exams_stays(uows):
+    programme_id = _programme(uows)
+    module_id = uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("Keuzedeel"))
+    with pytest.raises(DuplicateName):
+        uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("KEUZEDEEL"))
+    uc.create_exam(uows(), ADMIN, programme_id, uc.ExamData("KD", "Keuzedeel", module_id=module_id))
+    with pytest.raises(ModuleInUse, match=r"heeft nog examens \(KD\)"):
+        uc.delete_module(uows(), ADMIN, module_id)
+
+
+def test_an_exam_may_only_use_a_module_of_its_own_programme(uows):
+    first = _programme(uows)
+    second = _programme(uows, "11111")
+    foreign = uc.create_module(uows(), ADMIN, second, uc.ModuleData("Elders"))
+    with pytest.raises(InvalidValue, match="Kies een module van deze opleiding."):
+        uc.create_exam(uows(), ADMIN, first, uc.ExamData("LM", "Naam", module_id=foreign))
+
+
+def test_importing_twice_needs_permission_to_replace(uows):
+    programme_id = _programme(uows)
+    first = uc.import_exam_definition(uows(), ADMIN, programme_id, _definition())
+    assert first.created and first.criterion_count == 3
+    with pytest.raises(DuplicateExamCode, match="Vink 'Bestaand examen met dezelfde code vervangen' aan"):
+        uc.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), code="lm"))
+    again = uc.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), name="Nieuw"), replace=True)
+    assert again.exam_id == first.exam_id and not again.created
+    assert uc.export_exam_definition(uows(), ADMIN, first.exam_id).name == "Nieuw"
+
+
+def test_an_invalid_definition_is_refused_before_anything_is_written(uows):
+    programme_id = _programme(uows)
+    broken = attrs.evolve(_definition(), parts=())
+    with pytest.raises(InvalidExamDefinition) as info:
+        uc.import_exam_definition(uows(), ADMIN, programme_id, broken)
+    assert "Examen: er moet minstens één onderdeel zijn (parts), met criteria." in info.value.errors
+    with pytest.raises(InvalidExamDefinition):
+        uc.build_exam(broken, programme_id)
+    assert uows.commits == 1
+    with uows() as uow:
+        assert uow.exams.all() == [] and uow.modules.all() == []
+
+
+def test_build_exam_makes_the_whole_aggregate_for_the_demo_seed():
+    exam = uc.build_exam(_definition(), programme_id=7, module_id=3)
+    assert (exam.programme_id, exam.module_id, exam.code) == (7, 3, "LM")
+    assert [len(p.criteria) for p in exam.parts] == [2, 1]
+    assert {w.core_task.code for w in exam.work_processes} == {"B1-K1", "B1-K2"}
+    assert exam.parts[0].criteria[0].descriptors["5"].startswith("Brengt alle aspecten")
+    assert exam.to_definition("Beroepsgericht") == _definition()
+
+
+# --- the editor's rules on the aggregate ---------------------------------------------------------
+
+
+def _exam() -> Exam:
+    return uc.build_exam(_definition(), programme_id=1)
+
+
+def test_core_task_and_work_process_codes_are_unique_within_the_exam():
+    exam = _exam()
+    with pytest.raises(DuplicateStructureCode):
+        exam.add_core_task("b1-k1-w1", "")
+    with pytest.raises(DuplicateStructureCode):
+        exam.add_work_process(exam.core_tasks[0], "B1-K2", "")
+    exam.rename_core_task(exam.core_tasks[0], "B1-K1", "Nieuwe titel")  # its own code is fine
+
+
+def test_structure_in_use_is_not_deleted():
+    exam = _exam()
+    with pytest.raises(StructureInUse, match="Kerntaak B1-K1 heeft nog werkprocessen"):
+        exam.remove_core_task(exam.core_tasks[0])
+    with pytest.raises(StructureInUse, match="Werkproces B1-K1-W1 heeft nog 1 criterium"):
+        exam.remove_work_process(exam.work_processes[0])
+
+
+def test_moving_a_criterion_swaps_it_with_its_neighbour_and_stops_at_the_ends():
+    exam = _exam()
+    part = exam.parts[0]
+    extra = Criterion(text="Derde", work_process=exam.work_processes[0])
+    exam.add_criterion(part, extra)
+    order = lambda: [c.text[:5] for c in sorted(part.criteria, key=lambda c: c.position)]  # noqa: E731
+    assert order() == ["De st", "De st", "Derde"]
+    exam.move_criterion(extra, -1)
+    exam.move_criterion(extra, -1)
+    exam.move_criterion(extra, -1)
+    assert order()[0] == "Derde"
+    exam.move_criterion(extra, +1)
+    assert order()[1] == "Derde"
+
+
+def test_a_new_part_gets_the_next_number_and_removal_closes_the_gap():
+    exam = _exam()
+    third = exam.add_part("Derde")
+    assert third.number == 3
+    exam.remove_part(exam.parts[0])
+    exam.renumber_parts()
+    assert sorted(p.number for p in exam.parts) == [1, 2] and third.number == 2
+
+
+def test_the_editor_refuses_a_criterion_without_text_or_outside_the_exam(uows):
+    programme_id = _programme(uows)
+    exam_id = uc.import_exam_definition(uows(), ADMIN, programme_id, _definition()).exam_id
+    with uows() as uow:
+        exam = uow.exams.get(exam_id)
+        for number, part in enumerate(exam.parts, start=1):
+            part.id = 1000 + number  # the fakes give no ids to children
+        for number, wp in enumerate(exam.work_processes, start=1):
+            wp.id = 2000 + number
+    with pytest.raises(InvalidValue, match="De tekst van het criterium is verplicht."):
+        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 2001, "  "))
+    with pytest.raises(InvalidValue, match="Kies een werkproces van dit examen."):
+        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 9999, "Tekst"))
+    with pytest.raises(InvalidValue, match="score 6 is niet toegestaan"):
+        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 2001, "Tekst", descriptors={6: "x"}))
+    with pytest.raises(NotFound):
+        uc.delete_criterion(uows(), ADMIN, exam_id, 424242)
