@@ -13,7 +13,8 @@ from mijnportfolio.adapters import migrate
 from mijnportfolio.application.demo import seed_demo
 from tests.helpers import test_settings
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder at the start of every run.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def pytest_collection_modifyitems(config, items):

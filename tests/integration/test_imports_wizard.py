@@ -202,3 +202,18 @@ def test_the_example_files_are_recognised_by_the_wizard(admin, demo):
         table = CsvXlsxReader().read(response.data, f"voorbeeld.{fmt}")
         assert None not in suggest_mapping(table.headers).values()
         assert table.rows[0][1][0] == "000123"
+
+
+def test_inviting_new_students_queues_one_mail_and_token_each(admin, demo):
+    outbox_before = count(demo, orm.outbox)
+    url = upload(admin, semicolon_csv(*GOOD_ROWS), "a.csv", admin.ids["organisation"]).headers["Location"]
+    url = post_step(admin, url, {"map-student_number": "0", "map-last_name": "3", "map-email": "4",
+                                 "map-programme": "5", "map-supervisor": "6"}).headers["Location"]
+    response = post_step(admin, url, {"existing": "skip", "invite": "y"})
+    assert response.status_code == 302
+    assert count(demo, orm.outbox) == outbox_before + 2
+    with demo.extensions["container"].engine().connect() as conn:
+        bodies = list(conn.scalars(sa.select(orm.outbox.c.body).where(orm.outbox.c.recipients == "francois@example.nl")))
+        tokens = conn.scalar(sa.select(sa.func.count()).select_from(orm.user_tokens).where(orm.user_tokens.c.purpose == "invitation"))
+    assert len(bodies) == 1 and "http://mijnportfolio.test/wachtwoord-instellen/" in bodies[0]
+    assert tokens >= 2

@@ -122,11 +122,13 @@ class _Descriptors(fields.Field):
                 "de beschrijvingen (descriptors) moeten per score gegeven worden, bijvoorbeeld {1: \"...\", 5: \"...\"}."
             )
         errors: list[str] = []
-        result: dict[int, str] = {}
+        result: dict[object, str] = {}
         for key, text in value.items():
             score = _score(key)
             if score is None:
-                errors.append(f"een beschrijving voor score {key} is niet toegestaan (alleen 1 t/m 5).")
+                # Kept as given: the domain's rule check names it ("score 6 is niet toegestaan"),
+                # together with every other rule that the file breaks.
+                result[_as_number(key)] = "" if text is None else str(text)
                 continue
             if score in result:
                 errors.append(f"score {score} heeft twee beschrijvingen.")
@@ -140,6 +142,12 @@ class _Descriptors(fields.Field):
         if errors:
             raise ValidationError(errors)
         return result
+
+
+def _as_number(key: object) -> object:
+    if isinstance(key, str) and key.strip().lstrip("-").isdigit():
+        return int(key.strip())
+    return key
 
 
 def _score(key: object) -> int | None:

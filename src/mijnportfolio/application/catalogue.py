@@ -37,13 +37,6 @@ from mijnportfolio.domain.values import optional_text, required_text, validate_c
 
 from .ports import UnitOfWork
 
-__all__ = [
-    "build_exam",
-    "import_exam_definition",
-    "export_exam_definition",
-]
-
-
 # --- read models for the screens ------------------------------------------------------------
 
 
@@ -532,7 +525,8 @@ def update_exam(uow: UnitOfWork, actor: Actor, exam_id: int, data: ExamData) -> 
 def delete_exam(uow: UnitOfWork, actor: Actor, exam_id: int) -> int:
     """Delete an exam with its structure; returns its programme id.
 
-    TODO(planning issue): refuse while attempts for this exam exist (results must be kept)."""
+    No attempts exist yet in this release; when planning arrives, an exam with attempts must be
+    refused here, because results must be kept."""
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = _exam(uow, exam_id)
@@ -589,8 +583,8 @@ def import_exam_definition(
             )
         module_id = _module_by_name(uow, programme_id, definition.module)
         if existing is not None:
-            # TODO(planning issue): once attempts exist, refuse to replace the structure of an exam
-            # that has attempts (their scores point at these criteria); allowed until then.
+            # Allowed while no attempts exist (this release). Once planning lands, an exam with
+            # attempts must keep its structure: their scores point at these criteria.
             existing.clear_structure()
             uow.flush()  # old parts go first: part numbers and codes are unique per exam
             existing.apply_definition(definition, module_id)

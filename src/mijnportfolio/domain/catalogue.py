@@ -636,8 +636,9 @@ def definition_problems(definition: ExamDefinition) -> list[str]:
                 problems.append(f"{c_place}: knock_out moet true of false zijn.")
             for key in criterion.descriptors:
                 if _score_key(key) is None:
+                    named = f"score {key}" if isinstance(key, int) and not isinstance(key, bool) else f"'{key}'"
                     problems.append(
-                        f"{c_place}: een beschrijving voor score {key} is niet toegestaan (alleen 1 t/m 5)."
+                        f"{c_place}: een beschrijving voor {named} is niet toegestaan (alleen 1 t/m 5)."
                     )
             check(c_place, normalise_descriptors, {k: v for k, v in criterion.descriptors.items() if _score_key(k)})
     if total_criteria > MAX_CRITERIA:

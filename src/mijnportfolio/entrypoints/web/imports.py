@@ -185,10 +185,6 @@ def preview(session_id: str):
         form.invite.data = view.invite
     if form.validate_on_submit():
         update_existing = form.existing.data == "update"
-        if request.form.get("action") == "refresh":
-            use_cases.set_options(c.uow(), actor(), c.clock(), session_id,
-                                  update_existing=update_existing, invite=bool(form.invite.data))
-            return redirect(url_for("imports.preview", session_id=session_id))
         try:
             use_cases.run_import(
                 c.uow(), actor(), c.clock(), c.file_store(), _reader(), session_id,
