@@ -128,8 +128,12 @@ def test_an_admin_edits_a_question(logged_in, items):
     assert "Wanneer mag ik herkansen?" in client.get("/faq").get_data(as_text=True)
 
 
-def test_editing_a_question_that_does_not_exist_is_404(logged_in, demo):
-    assert logged_in("admin@demo.nl").get("/faq/9999/bewerken").status_code == 404
+def test_a_question_that_does_not_exist_is_404(logged_in, demo):
+    client = logged_in("admin@demo.nl")
+    assert client.get("/faq/9999/bewerken").status_code == 404
+    assert post_form(client, "/faq/9999/bewerken", {"question": "a?", "answer": "b"}, form_url="/faq/nieuw").status_code == 404
+    for action in ("verwijderen", "omhoog", "omlaag"):
+        assert post_form(client, f"/faq/9999/{action}", {}, form_url="/faq").status_code == 404
 
 
 def test_an_admin_reorders_and_deletes(logged_in, items):

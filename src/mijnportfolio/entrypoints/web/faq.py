@@ -9,7 +9,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from mijnportfolio.application import faq as use_cases
-from mijnportfolio.domain.errors import DomainError, PermissionDenied
+from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 
 from .forms import ConfirmForm
 from .support import actor, container
@@ -79,9 +79,9 @@ def create():
     if form.validate_on_submit():
         try:
             use_cases.create_faq_item(container().uow(), actor(), form.data_for_use_case())
+        except (PermissionDenied, NotFound):
+            raise  # 403 / 404 pages, not a message by the form
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
             form.show_error(exc)
         else:
             flash("De vraag is toegevoegd.", "success")
@@ -99,9 +99,9 @@ def edit(item_id: int):
     if form.validate_on_submit():
         try:
             use_cases.update_faq_item(c.uow(), actor(), item_id, form.data_for_use_case())
+        except (PermissionDenied, NotFound):
+            raise  # 403 / 404 pages, not a message by the form
         except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise
             form.show_error(exc)
         else:
             flash("De vraag is opgeslagen.", "success")
