@@ -335,3 +335,17 @@ def test_the_admin_menu_links_to_both_screens(admin):
     html = admin.get("/beheer/gebruikers").get_data(as_text=True)
     assert 'href="/beheer/organisaties"' in html
     assert 'aria-current="page">Gebruikers</a>' in html
+
+
+def test_a_user_edit_on_a_stale_form_is_refused_not_overwritten(app, admin, accounts):
+    url = f"/beheer/gebruikers/{accounts['opleider@demo.nl']}/bewerken"
+    page = admin.get(url).get_data(as_text=True)
+    token = csrf_token(page)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    base = {"email": "opleider@demo.nl", "first_name": "Olga", "role": "trainer",
+            "organisation_id": str(accounts["org"]), "active": "y", "version": version}
+    post_form(admin, url, {**base, "last_name": "Eerst"})
+    response = admin.post(url, data={**base, "last_name": "Later", "csrf_token": token})
+    assert response.status_code == 200
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in response.get_data(as_text=True)
+    assert _user(app, "opleider@demo.nl").last_name == "Eerst"
