@@ -3,6 +3,7 @@ demo data, driven by Debian's Chromium through Playwright."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def live_app(tmp_path_factory):
     from mijnportfolio.entrypoints.web import create_app
 
     tmp = tmp_path_factory.mktemp("e2e")
-    settings = test_settings(tmp, login_ip_rate_limit="1000 per minute", base_url=None)
+    # Many tests log in as the same demo accounts within a minute; the limits have their own tests.
+    settings = test_settings(
+        tmp, login_ip_rate_limit="1000 per minute", login_rate_limit="1000 per minute", base_url=None
+    )
     app = create_app(settings)
     c = app.extensions["container"]
     migrate.upgrade(c.engine())  # the real migrations, as `make run` does
@@ -50,6 +54,7 @@ def live_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def base_url(live_app):
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # keep request lines out of the test output
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -98,6 +98,17 @@ def test_a_group_without_a_name_is_refused(app, logged_in, school):
     assert response.status_code == 422 and "Naam is verplicht." in response.get_data(as_text=True)
 
 
+def test_groups_with_and_without_a_category_are_listed_together(app, logged_in, school):
+    client = logged_in("admin@t.nl")
+    _new_group(client, school, "Zonder 1", "")
+    _new_group(client, school, "Zonder 2", "")
+    _new_group(client, school, "Klas 1A", "Klas")
+    response = client.get("/portfolios/deelnemergroepen")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Zonder categorie" in html and 'data-group="Zonder 2"' in html and 'data-group="Klas 1A"' in html
+
+
 def test_the_groups_list_filters_on_category(app, logged_in, school):
     client = logged_in("admin@t.nl")
     _new_group(client, school, "Klas 1A", "Klas")

@@ -223,6 +223,7 @@ class FakeUnitOfWork:
         self.faq = FakeFaqRepository(s, "faq")
         self.import_sessions = FakeImportSessionRepository(s, "import_sessions")
         self.import_mappings = FakeImportMappingRepository(s, "import_mappings")
+        self.student_import = FakeStudentImportStore(self)
         self.committed = 0
         self.rolled_back = 0
 
@@ -257,3 +258,92 @@ class FakeUnitOfWorkFactory:
     @property
     def commits(self) -> int:
         return sum(u.committed for u in self.made)
+
+
+class FakeStudentImportStore:
+    """The import's bulk port on top of the fake repositories (one object per row, in memory)."""
+
+    def __init__(self, uow: "FakeUnitOfWork") -> None:
+        self.uow = uow
+
+    def programmes(self):
+        return [(p.id, p.name, p.crebo) for p in self.uow.programmes.all()]
+
+    def staff(self, organisation_id: int):
+        from mijnportfolio.application.imports import StaffRecord
+        from mijnportfolio.domain.organisations import Role
+
+        return [
+            StaffRecord(u.id, u.email, u.first_name, u.infix, u.last_name, u.role.value)
+            for u in self.uow.users.all()
+            if u.organisation_id == organisation_id and u.active and u.role in (Role.SUPERVISOR, Role.TRAINER)
+        ]
+
+    def groups(self, organisation_id: int):
+        return [(g.id, g.name) for g in self.uow.groups.all() if g.organisation_id == organisation_id]
+
+    def existing_students(self, organisation_id: int, numbers: Iterable[str]):
+        from mijnportfolio.application.imports import ExistingStudent
+
+        wanted = set(numbers)
+        return {
+            s.student_number: ExistingStudent(
+                s.id, s.user.id, s.user.email, s.user.first_name, s.user.infix, s.user.last_name, s.trainer_id, s.cohort
+            )
+            for s in self.uow.students.all()
+            if s.organisation_id == organisation_id and s.student_number in wanted
+        }
+
+    def user_ids_by_email(self, emails: Iterable[str]):
+        wanted = set(emails)
+        return {u.email: u.id for u in self.uow.users.all() if u.email in wanted}
+
+    def create_groups(self, organisation_id: int, names):
+        from mijnportfolio.domain.imports import fold
+        from mijnportfolio.domain.students import ParticipantGroup
+
+        made = {}
+        for name in names:
+            group = ParticipantGroup(organisation_id=organisation_id, name=name)
+            self.uow.groups.add(group)
+            made[fold(name)] = group.id
+        return made
+
+    def insert_students(self, organisation_id: int, rows, now):
+        from mijnportfolio.domain.organisations import Role, User
+        from mijnportfolio.domain.students import Student
+
+        ids = []
+        for row in rows:
+            user = User(
+                email=row.email, role=Role.STUDENT, first_name=row.first_name, infix=row.infix,
+                last_name=row.last_name, organisation_id=organisation_id, created_at=now,
+            )
+            self.uow.users.add(user)
+            student = Student(
+                organisation_id=organisation_id, student_number=row.student_number, user=user,
+                programme_id=row.programme_id, supervisor_id=row.supervisor_id, trainer_id=row.trainer_id,
+                cohort=row.cohort,
+            )
+            self.uow.students.add(student)
+            ids.append((student.id, user.id))
+        return ids
+
+    def update_students(self, rows) -> None:
+        for row in rows:
+            student = self.uow.students.get(row.student_id)
+            user = student.user
+            user.email, user.first_name, user.infix, user.last_name = row.email, row.first_name, row.infix, row.last_name
+            user.refresh_sort_name()
+            student.programme_id, student.supervisor_id = row.programme_id, row.supervisor_id
+            student.trainer_id, student.cohort = row.trainer_id, row.cohort
+
+    def add_memberships(self, pairs) -> None:
+        for student_id, group_id in pairs:
+            self.uow.students.get(student_id).groups.add(self.uow.groups.get(group_id))
+
+    def add_invitations(self, tokens, messages) -> None:
+        for token in tokens:
+            self.uow.tokens.add(token)
+        for message in messages:
+            self.uow.outbox.add(message)

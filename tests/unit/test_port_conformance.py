@@ -16,6 +16,7 @@ from typing import Protocol
 import pytest
 
 import mijnportfolio.adapters
+import mijnportfolio.application
 from mijnportfolio.application import organisations, ports
 from tests.unit import fakes
 
@@ -45,7 +46,11 @@ def _is_protocol(obj) -> bool:
 
 def _ports() -> dict[str, type]:
     found = {}
-    for module in (ports, organisations):
+    modules = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(mijnportfolio.application.__path__, "mijnportfolio.application.")
+    ]
+    for module in modules:
         for name, obj in vars(module).items():
             if _is_protocol(obj) and obj.__module__ == module.__name__:
                 found[name] = obj

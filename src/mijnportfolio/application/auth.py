@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 import secrets
 
 import attrs
@@ -89,7 +90,7 @@ def issue_token(uow: UnitOfWork, clock: Clock, user: User, purpose: TokenPurpose
     return token
 
 
-def request_password_reset(uow: UnitOfWork, clock: Clock, email: str, reset_url: "callable") -> None:
+def request_password_reset(uow: UnitOfWork, clock: Clock, email: str, reset_url: Callable[[str], str]) -> None:
     """Mail a reset link when an active account has this address; silently nothing otherwise."""
     if not is_valid_email(email):
         return
@@ -97,22 +98,30 @@ def request_password_reset(uow: UnitOfWork, clock: Clock, email: str, reset_url:
         user = uow.users.get_by_email(email)
         if user is None or not user.active:
             return
-        token = issue_token(uow, clock, user, TokenPurpose.PASSWORD_RESET)
-        queue_mail(
-            uow,
-            clock,
-            EmailMessage(
-                to=(user.email,),
-                subject="Wachtwoord opnieuw instellen voor MijnPortfolio",
-                body=(
-                    f"Beste {user.full_name},\n\n"
-                    "Er is gevraagd om je wachtwoord voor MijnPortfolio opnieuw in te stellen.\n"
-                    f"Open deze link (één uur geldig, één keer te gebruiken):\n\n{reset_url(token)}\n\n"
-                    "Heb je dit niet gevraagd? Dan kun je dit bericht negeren.\n"
-                ),
-            ),
+        queue_password_reset_mail(
+            uow, clock, user, reset_url, reason="Er is gevraagd om je wachtwoord voor MijnPortfolio opnieuw in te stellen."
         )
         uow.commit()
+
+
+def queue_password_reset_mail(
+    uow: UnitOfWork, clock: Clock, user: User, reset_url: Callable[[str], str], *, reason: str
+) -> None:
+    """Issue a reset token and queue the e-mail with its link, inside the caller's unit of work."""
+    token = issue_token(uow, clock, user, TokenPurpose.PASSWORD_RESET)
+    queue_mail(
+        uow,
+        clock,
+        EmailMessage(
+            to=(user.email,),
+            subject="Wachtwoord opnieuw instellen voor MijnPortfolio",
+            body=(
+                f"Beste {user.full_name},\n\n{reason}\n"
+                f"Open deze link (één uur geldig, één keer te gebruiken):\n\n{reset_url(token)}\n\n"
+                "Heb je dit niet gevraagd? Dan kun je dit bericht negeren.\n"
+            ),
+        ),
+    )
 
 
 def check_password(password: str) -> None:

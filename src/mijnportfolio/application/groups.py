@@ -37,6 +37,11 @@ class GroupRow:
     description: str | None
     member_count: int
 
+    @property
+    def category_key(self) -> str:
+        """The category to group the list by; groups without one share the empty key."""
+        return self.category or ""
+
 
 class GroupListQuery(Protocol):
     """Reads groups with their member counts (one statement), optionally of one organisation."""

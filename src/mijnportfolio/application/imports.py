@@ -149,7 +149,7 @@ class StudentImportStore(Protocol):
 
 
 def _store(uow: UnitOfWork) -> StudentImportStore:
-    return uow.student_import  # type: ignore[attr-defined]
+    return uow.student_import
 
 
 # ------------------------------------------------------------------------------------------

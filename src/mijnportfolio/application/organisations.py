@@ -21,7 +21,7 @@ from mijnportfolio.domain.permissions import Actor, Permission, require
 from mijnportfolio.domain.tokens import TokenPurpose
 from mijnportfolio.domain.values import normalise_email, optional_text, required_text
 
-from .auth import check_password, issue_token
+from .auth import check_password, issue_token, queue_password_reset_mail
 from .mail import queue_mail
 from .ports import Clock, PasswordHasher, UnitOfWork
 
@@ -350,19 +350,8 @@ def admin_reset_password(
             raise NotFound("Deze gebruiker bestaat niet.")
         if not user.active:
             raise InvalidValue("Deze gebruiker is gedeactiveerd. Activeer de gebruiker eerst.")
-        token = issue_token(uow, clock, user, TokenPurpose.PASSWORD_RESET)
-        queue_mail(
-            uow,
-            clock,
-            EmailMessage(
-                to=(user.email,),
-                subject="Wachtwoord opnieuw instellen voor MijnPortfolio",
-                body=(
-                    f"Beste {user.full_name},\n\n"
-                    "Een beheerder heeft een nieuwe link voor je wachtwoord aangevraagd.\n"
-                    f"Open deze link (één uur geldig, één keer te gebruiken):\n\n{reset_url(token)}\n"
-                ),
-            ),
+        queue_password_reset_mail(
+            uow, clock, user, reset_url, reason="Een beheerder heeft een nieuwe link voor je wachtwoord aangevraagd."
         )
         uow.commit()
         return user.email

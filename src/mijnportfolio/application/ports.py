@@ -7,7 +7,7 @@ adapter and every fake fits its port.
 from __future__ import annotations
 
 import datetime as dt
-from typing import BinaryIO, Iterable, Protocol, Self, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Iterable, Protocol, Self, Sequence
 
 from mijnportfolio.domain.catalogue import Exam, Module, Programme
 from mijnportfolio.domain.faq import FaqItem
@@ -16,6 +16,9 @@ from mijnportfolio.domain.mail import EmailMessage, OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, User
 from mijnportfolio.domain.students import ParticipantGroup, Student
 from mijnportfolio.domain.tokens import UserToken
+
+if TYPE_CHECKING:  # the import module defines its own bulk port; importing it here would be circular
+    from .imports import StudentImportStore
 
 
 class Clock(Protocol):
@@ -217,6 +220,7 @@ class UnitOfWork(Protocol):
     faq: FaqRepository
     import_sessions: ImportSessionRepository
     import_mappings: ImportMappingRepository
+    student_import: StudentImportStore
 
     def __enter__(self) -> Self: ...
 

@@ -8,7 +8,11 @@
   var filterCount = 0;
   function enhanceSelect(select) {
     if (select.multiple || select.dataset.noFilter !== undefined || select.dataset.filterReady) return;
-    if (select.options.length < 6 && select.dataset.filter === undefined) return;
+    // In forms every choice list can be filtered (the manual's tip); in filter bars and the bulk
+    // action row only long lists get the box, so that the bar stays compact.
+    var compact = select.closest("form[role=search], .bulk-actions");
+    var minimum = compact ? 6 : 3;
+    if (select.options.length < minimum && select.dataset.filter === undefined) return;
     select.dataset.filterReady = "1";
     filterCount += 1;
     var id = "keuzefilter-" + filterCount;
