@@ -11,6 +11,7 @@ from playwright.sync_api import expect
         ("begeleider@demo.nl", "Mijn Portfolio"),
         ("examinator@demo.nl", "Examendashboard"),
         ("opleider@demo.nl", "Mijn Portfolio"),
+        ("student1@demo.nl", "Mijn Portfolio"),
     ],
 )
 def test_each_demo_role_lands_on_its_page(login_as, page, email, heading, screenshot):

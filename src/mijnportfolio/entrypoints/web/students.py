@@ -19,7 +19,7 @@ from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Permission, is_allowed
 
 from .forms import ConfirmForm
-from .support import actor, admin_required, container, external_url, page_args
+from .support import actor, admin_required, container, external_url, page_args, remembered_list_state
 
 bp = Blueprint("students", __name__)
 
@@ -79,6 +79,9 @@ def _import_url() -> str | None:
 
 
 def _render_list(mine: bool):
+    restored = remembered_list_state("my_portfolio" if mine else "portfolios")
+    if restored is not None:
+        return restored
     a = actor()
     query = list_query()
     filters = filters_from(request.args)

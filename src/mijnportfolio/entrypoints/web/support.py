@@ -165,3 +165,22 @@ def external_url(endpoint: str, **values: Any) -> str:
     if settings.base_url:
         return settings.base_url.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+def remembered_list_state(key: str):
+    """Filters persist while navigating (product.md section 7): a list opened without query
+    arguments gets back the filters, sort and page it had last in this session; ``?wissen=1``
+    forgets them. Returns a redirect to follow, or None to render the list as asked."""
+    from flask import redirect, session
+
+    slot = f"list:{key}"
+    if request.args.get("wissen"):
+        session.pop(slot, None)
+        return redirect(url_for(request.endpoint, **(request.view_args or {})))
+    if request.args:
+        session[slot] = request.query_string.decode("utf-8", "replace")[:1000]
+        return None
+    saved = session.get(slot)
+    if saved:
+        return redirect(f"{request.path}?{saved}")
+    return None
