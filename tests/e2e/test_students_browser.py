@@ -109,7 +109,7 @@ def test_admin_enters_students_makes_a_group_and_adds_and_removes_members(staff,
     page.get_by_role("button", name="Voer uit").click()
     expect(page.get_by_text("Weet je zeker dat je 3 studenten wilt toevoegen aan groep E2E Klas 1A?")).to_be_visible()
     screenshot("portfolios-bulk-confirm")
-    page.get_by_role("button", name="Ja, toevoegen").click()
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("status").first).to_contain_text("3 studenten toegevoegd aan deelnemergroep E2E Klas 1A.")
     for number in ("E2E001", "E2E002", "E2E003"):
         expect(page.locator(f'tr[data-student="{number}"]')).to_contain_text("E2E Klas 1A")
@@ -123,7 +123,7 @@ def test_admin_enters_students_makes_a_group_and_adds_and_removes_members(staff,
     _choose(page, "Deelnemersgroep", "E2E Klas 1A")  # "(Demo ROC)" follows when there are several organisations
     page.get_by_role("button", name="Voer uit").click()
     expect(page.get_by_text("Weet je zeker dat je 1 student wilt verwijderen uit groep E2E Klas 1A?")).to_be_visible()
-    page.get_by_role("button", name="Ja, verwijderen").click()
+    page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("status").first).to_contain_text("1 student verwijderd uit deelnemergroep E2E Klas 1A.")
     expect(page.locator('tr[data-student="E2E002"]')).not_to_contain_text("E2E Klas 1A")
     expect(page.locator('tr[data-student="E2E001"]')).to_contain_text("E2E Klas 1A")
