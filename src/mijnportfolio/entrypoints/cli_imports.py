@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from mijnportfolio.adapters.tabular import CsvXlsxReader
 from mijnportfolio.application import imports as use_cases
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import MAX_FILE_BYTES
@@ -50,7 +49,7 @@ def import_students_command(file: Path, organisation: str, mappings: tuple[str, 
     c = _container()
     try:
         result = use_cases.import_file(
-            c.uow(), OPERATOR, c.clock(), CsvXlsxReader(),
+            c.uow(), OPERATOR, c.clock(), c.tabular_reader(),
             organisation_name=organisation, filename=file.name, data=data, overrides=mappings,
             update_existing=update_existing, dry_run=dry_run,
         )

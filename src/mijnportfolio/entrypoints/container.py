@@ -9,6 +9,10 @@ from mijnportfolio.adapters.database import make_engine, make_session_factory
 from mijnportfolio.adapters.files import LocalFileStore
 from mijnportfolio.adapters.mail import ConsoleMailer, MemoryMailer, SmtpMailer
 from mijnportfolio.adapters.passwords import Argon2PasswordHasher
+from mijnportfolio.adapters.queries_catalogue import SqlAlchemyCatalogueQueries
+from mijnportfolio.adapters.queries_students import SqlAlchemyStudentListQuery
+from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
+from mijnportfolio.adapters.tabular import CsvXlsxReader
 from mijnportfolio.adapters.unit_of_work import SqlAlchemyUnitOfWork
 
 from .config import Settings
@@ -23,6 +27,12 @@ class Container(containers.DeclarativeContainer):
     # A fresh unit of work for every use case call.
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
 
+    # Read models for the screens: plain rows in a fixed number of statements.
+    staff_user_queries = providers.Singleton(SqlAlchemyStaffUserQueries, engine)
+    catalogue_queries = providers.Singleton(SqlAlchemyCatalogueQueries, engine)
+    student_list_query = providers.Singleton(SqlAlchemyStudentListQuery, engine)
+
+    tabular_reader = providers.Singleton(CsvXlsxReader)
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2PasswordHasher)
     file_store = providers.Singleton(LocalFileStore, settings.provided.upload_folder)

@@ -8,7 +8,6 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
 from mijnportfolio.application import organisations as use_cases
 from mijnportfolio.domain.errors import DomainError, NotFound
 from mijnportfolio.domain.organisations import ROLE_LABELS, STAFF_ROLES
@@ -48,8 +47,8 @@ class EditUserForm(UserForm):
     active = BooleanField("Actief (kan inloggen)")
 
 
-def _queries() -> SqlAlchemyStaffUserQueries:
-    return SqlAlchemyStaffUserQueries(container().engine())
+def _queries():
+    return container().staff_user_queries()
 
 
 def _show_error(form: FlaskForm, exc: DomainError) -> None:

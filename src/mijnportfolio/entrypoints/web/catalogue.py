@@ -15,7 +15,6 @@ from mijnportfolio.adapters.exam_definition import (
     dump_exam_definition,
     parse_exam_definition,
 )
-from mijnportfolio.adapters.queries_catalogue import SqlAlchemyCatalogueQueries
 from mijnportfolio.application import catalogue as use_cases
 from mijnportfolio.domain.catalogue import InvalidExamDefinition
 from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
@@ -195,7 +194,7 @@ def programmes():
     search = request.args.get("q", "")
     sort = request.args.get("sort", "name")
     result = use_cases.list_programmes(
-        SqlAlchemyCatalogueQueries(container().engine()), actor(), search=search, sort=sort, page=page, per_page=per_page
+        container().catalogue_queries(), actor(), search=search, sort=sort, page=page, per_page=per_page
     )
     return render_template("catalogue/programmes.html", result=result, search=search, sort=sort)
 

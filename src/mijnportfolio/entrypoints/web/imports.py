@@ -16,7 +16,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SubmitField
 
-from mijnportfolio.adapters.tabular import CsvXlsxReader
 from mijnportfolio.application import imports as use_cases
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import FIELDS
@@ -36,8 +35,8 @@ STEP_ENDPOINTS = {
 NO_COLUMN = "-"
 
 
-def _reader() -> CsvXlsxReader:
-    return CsvXlsxReader()
+def _reader():
+    return container().tabular_reader()
 
 
 def _require_import_rights() -> None:

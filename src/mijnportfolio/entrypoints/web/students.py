@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 
 from mijnportfolio.adapters.export_students import students_csv, students_xlsx
-from mijnportfolio.adapters.queries_students import SqlAlchemyStudentListQuery
 from mijnportfolio.application import student_list
 from mijnportfolio.application import students as use_cases
 from mijnportfolio.application.groups import ACTION_LABELS
@@ -29,8 +28,8 @@ IMPERSONATE_ENDPOINT = "impersonation.start"
 STATUS_CHOICES = (("actief", "Actief"), ("inactief", "Gedeactiveerd"), ("alle", "Alle"))
 
 
-def list_query() -> SqlAlchemyStudentListQuery:
-    return SqlAlchemyStudentListQuery(container().engine())
+def list_query():
+    return container().student_list_query()
 
 
 def _int(value) -> int | None:
