@@ -34,7 +34,11 @@ class UserForm(FlaskForm):
     first_name = StringField("Voornaam", validators=[Optional(), Length(max=100)])
     infix = StringField("Tussenvoegsel", validators=[Optional(), Length(max=50)])
     last_name = StringField("Achternaam", validators=[DataRequired("Vul de achternaam in."), Length(max=150)])
-    role = SelectField("Rol", choices=[SelectChoice(v, t) for v, t in ROLE_CHOICES], validate_choice=False)
+    # No preselected role: a forgotten choice must not create an admin.
+    role = SelectField(
+        "Rol", choices=[SelectChoice("", "— kies een rol —")] + [SelectChoice(v, t) for v, t in ROLE_CHOICES],
+        validate_choice=False,
+    )
     organisation_id = SelectField("Organisatie", choices=[], validate_choice=False)
     version = HiddenField()
 
