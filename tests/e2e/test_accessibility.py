@@ -9,10 +9,13 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 
 PAGES = {
     "admin@demo.nl": [
-        "/mijn-portfolio", "/portfolios", "/opleidingen", "/beheer/organisaties", "/beheer/gebruikers", "/faq",
+        "/mijn-portfolio", "/portfolios", "/portfolios/nieuw", "/portfolios/1", "/portfolios/deelnemergroepen",
+        "/portfolios/deelnemergroepen/nieuw", "/opleidingen", "/opleidingen/1", "/beheer/organisaties",
+        "/beheer/gebruikers", "/beheer/gebruikers/nieuw", "/faq", "/importeren/",
     ],
-    "begeleider@demo.nl": ["/mijn-portfolio", "/portfolios"],
+    "begeleider@demo.nl": ["/mijn-portfolio", "/portfolios", "/portfolios/1"],
     "examinator@demo.nl": ["/examendashboard"],
+    "student1@demo.nl": ["/mijn-portfolio/student", "/faq"],
 }
 
 
@@ -35,7 +38,8 @@ def test_the_main_pages_have_no_serious_accessibility_violations(login_as, page,
     login_as(email)
     problems = {}
     for path in PAGES[email]:
-        page.goto(f"{base_url}{path}")
+        response = page.goto(f"{base_url}{path}")
+        assert response.ok, f"{path} answered {response.status}"
         found = _serious(Axe().run(page, options=AXE_OPTIONS))
         if found:
             problems[path] = found
