@@ -8,7 +8,7 @@ import pytest
 
 from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
 from mijnportfolio.application.organisations import UserListFilter
-from mijnportfolio.domain.errors import ConcurrentModification
+from mijnportfolio.domain.errors import ConflictingWrite, ConcurrentModification
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.tokens import TokenPurpose, UserToken
@@ -67,7 +67,7 @@ def test_a_failure_halfway_leaves_nothing(uow_factory):
 
 def test_a_database_constraint_failure_at_commit_leaves_nothing(uow_factory):
     _add_org(uow_factory)
-    with pytest.raises(Exception):
+    with pytest.raises(ConflictingWrite):
         with uow_factory() as uow:
             uow.users.add(User(email="x@demo.nl", role=Role.ADMIN, last_name="X"))
             uow.organisations.add(Organisation(name="Demo ROC"))  # unique name

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from mijnportfolio.domain.errors import ConcurrentModification
+from mijnportfolio.domain.errors import ConcurrentModification, ConflictingWrite
 
 from . import repositories as r
 from .import_store import SqlAlchemyStudentImportStore
@@ -48,6 +49,10 @@ class SqlAlchemyUnitOfWork:
         except StaleDataError as exc:
             self.session.rollback()
             raise ConcurrentModification() from exc
+        except IntegrityError as exc:
+            # The use case checked uniqueness first; this is the race in between (two saves at once).
+            self.session.rollback()
+            raise ConflictingWrite() from exc
 
     def flush(self) -> None:
         assert self.session is not None
@@ -55,6 +60,9 @@ class SqlAlchemyUnitOfWork:
             self.session.flush()
         except StaleDataError as exc:
             raise ConcurrentModification() from exc
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise ConflictingWrite() from exc
 
     def rollback(self) -> None:
         assert self.session is not None

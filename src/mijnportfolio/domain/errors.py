@@ -90,6 +90,16 @@ class ConcurrentModification(DomainError):
     default_message = "Iemand anders heeft dit tegelijk gewijzigd. Laad de pagina opnieuw en probeer het nog eens."
 
 
+class ConflictingWrite(DomainError):
+    """The database refused the change because it would break a uniqueness rule; this happens
+    when two people save the same new record at the same moment. Nothing was stored."""
+
+    default_message = (
+        "Dit kon niet worden opgeslagen: het gegeven bestaat al (mogelijk sloeg iemand anders het "
+        "net tegelijk op). Er is niets gewijzigd; controleer de gegevens en probeer het opnieuw."
+    )
+
+
 class GroupNotEmpty(DomainError):
     """A participant group with members is only deleted after explicit confirmation."""
 
