@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from mijnportfolio.adapters import migrate
 from mijnportfolio.application.demo import seed_demo
+from tests.conftest import CHROMIUM
 from tests.helpers import test_settings
 
 # Not under test-results/: pytest-playwright empties that folder at the start of every run.
@@ -28,7 +29,7 @@ def pytest_collection_modifyitems(config, items):
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": "/usr/bin/chromium",
+        "executable_path": CHROMIUM,
         "args": [
             "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
