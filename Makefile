@@ -20,7 +20,9 @@ migrate: $(STAMP)
 
 # Serve on http://127.0.0.1:5000 with gunicorn; a new database gets the demo data.
 run: migrate
-	@if $(BIN)/mijnportfolio db is-empty; then $(BIN)/mijnportfolio seed-demo; fi
+	@if $(BIN)/mijnportfolio db is-empty; then \
+	  $(BIN)/mijnportfolio seed-demo || echo "No demo data (production). Create an admin: $(BIN)/mijnportfolio create-admin --email E --password P"; \
+	fi
 	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - "mijnportfolio.entrypoints.wsgi:app"
 
 lint: $(STAMP)
