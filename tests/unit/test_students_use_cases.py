@@ -78,6 +78,20 @@ def test_a_new_student_is_a_user_with_role_student_and_gets_an_invitation(world)
     assert factory.commits == 1
 
 
+def test_an_open_organisation_is_taken_from_the_supervisor(world):
+    factory, _, other, _, people = world
+    student_id = create(world, organisation_id=None, supervisor_id=people["foreign"].id, trainer_id=None)
+    assert factory().students.get(student_id).organisation_id == other.id
+
+
+def test_without_organisation_and_supervisor_nothing_is_stored(world):
+    factory = world[0]
+    with pytest.raises(StudentDataInvalid) as info:
+        create(world, organisation_id=None, supervisor_id=None, trainer_id=None)
+    assert {"organisation_id", "supervisor_id"} <= set(info.value.by_field)
+    assert factory.commits == 0
+
+
 @pytest.mark.parametrize(
     "changes, error, field",
     [
@@ -87,7 +101,6 @@ def test_a_new_student_is_a_user_with_role_student_and_gets_an_invitation(world)
         ({"last_name": " "}, InvalidValue, "last_name"),
         ({"email": "nee"}, InvalidValue, "email"),
         ({"student_number": ""}, InvalidValue, "student_number"),
-        ({"organisation_id": None}, InvalidValue, "organisation_id"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_named_and_nothing_committed(world, changes, error, field):

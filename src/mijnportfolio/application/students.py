@@ -85,6 +85,12 @@ def _validated(uow: UnitOfWork, data: StudentData, existing: Student | None) -> 
     """Check every field and rule; raise all problems at once (by field), store nothing."""
     errors: list[DomainError] = []
     organisation_id = existing.organisation_id if existing is not None else data.organisation_id
+    if organisation_id is None and data.supervisor_id is not None:
+        # The organisation was left open: a student belongs to the organisation of their
+        # supervisor (praktijkbegeleider), who belongs to exactly one.
+        supervisor = uow.users.get(data.supervisor_id)
+        if supervisor is not None and supervisor.role is Role.SUPERVISOR:
+            organisation_id = supervisor.organisation_id
     if organisation_id is None or uow.organisations.get(organisation_id) is None:
         errors.append(InvalidValue("Kies de organisatie van de student.", field="organisation_id"))
         organisation_id = None

@@ -196,7 +196,8 @@ class _Required:
 
 
 class StudentForm(FlaskForm):
-    organisation_id = SelectField("Organisatie", validators=[_Required()], validate_choice=False)
+    # Optional: left open, the student gets the organisation of the chosen praktijkbegeleider.
+    organisation_id = SelectField("Organisatie", validate_choice=False)
     student_number = StringField("Studentnummer", validators=[_Required()])
     first_name = StringField("Voornaam")
     infix = StringField("Tussenvoegsel")
@@ -212,7 +213,7 @@ class StudentForm(FlaskForm):
 
 def _fill_choices(form: StudentForm, options: use_cases.StudentFormOptions) -> None:
     if "organisation_id" in form:
-        form.organisation_id.choices = [("", "— kies een organisatie —")] + [
+        form.organisation_id.choices = [("", "— die van de praktijkbegeleider —")] + [
             (str(o.value), o.label) for o in options.organisations
         ]
     form.programme_id.choices = [("", "— kies een opleiding —")] + [(str(o.value), o.label) for o in options.programmes]
