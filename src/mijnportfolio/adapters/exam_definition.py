@@ -164,6 +164,15 @@ class _Base(Schema):
     error_messages = {"unknown": _UNKNOWN, "type": _TYPE}
 
 
+def _required_list(schema: type, label: str) -> fields.List:
+    """A required list of nested items, with Dutch messages naming the list."""
+    return fields.List(
+        fields.Nested(schema),
+        required=True,
+        error_messages=_messages(label, required=f"{label} ontbreken.", invalid=f"{label} moeten een lijst zijn."),
+    )
+
+
 class WorkProcessSchema(_Base):
     code = _Text("De code (code)", required=True)
     title = _Text("De titel (title)", load_default="")
@@ -176,11 +185,7 @@ class WorkProcessSchema(_Base):
 class CoreTaskSchema(_Base):
     code = _Text("De code (code)", required=True)
     title = _Text("De titel (title)", load_default="")
-    work_processes = fields.List(
-        fields.Nested(WorkProcessSchema),
-        required=True,
-        error_messages=_messages("De werkprocessen (work_processes)", required="De werkprocessen (work_processes) ontbreken.", invalid="De werkprocessen (work_processes) moeten een lijst zijn."),
-    )
+    work_processes = _required_list(WorkProcessSchema, "De werkprocessen (work_processes)")
 
     @post_load
     def make(self, data, **kwargs):
@@ -201,11 +206,7 @@ class CriterionSchema(_Base):
 class PartSchema(_Base):
     number = _WholeNumber("Het nummer (number)", required=True)
     title = _Text("De titel (title)", load_default="")
-    criteria = fields.List(
-        fields.Nested(CriterionSchema),
-        required=True,
-        error_messages=_messages("De criteria (criteria)", required="De criteria (criteria) ontbreken.", invalid="De criteria (criteria) moeten een lijst zijn."),
-    )
+    criteria = _required_list(CriterionSchema, "De criteria (criteria)")
 
     @post_load
     def make(self, data, **kwargs):
@@ -236,16 +237,8 @@ class ExamDefinitionSchema(_Base):
     location = _Text("De locatie (location)", load_default=None, allow_none=True)
     max_attempts = _WholeNumber("Het maximaal aantal pogingen (max_attempts)", load_default=None, allow_none=True)
     scoring = fields.Nested(ScoringSchema, load_default=ScoringDefinition)
-    core_tasks = fields.List(
-        fields.Nested(CoreTaskSchema),
-        required=True,
-        error_messages=_messages("De kerntaken (core_tasks)", required="De kerntaken (core_tasks) ontbreken.", invalid="De kerntaken (core_tasks) moeten een lijst zijn."),
-    )
-    parts = fields.List(
-        fields.Nested(PartSchema),
-        required=True,
-        error_messages=_messages("De onderdelen (parts)", required="De onderdelen (parts) ontbreken.", invalid="De onderdelen (parts) moeten een lijst zijn."),
-    )
+    core_tasks = _required_list(CoreTaskSchema, "De kerntaken (core_tasks)")
+    parts = _required_list(PartSchema, "De onderdelen (parts)")
 
     @post_load
     def make(self, data, **kwargs):

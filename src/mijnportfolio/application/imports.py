@@ -83,9 +83,10 @@ class ExistingStudent:
     cohort: str | None
 
 
-@attrs.frozen
-class NewStudent:
-    student_number: str
+@attrs.frozen(kw_only=True)
+class StudentFields:
+    """What an import writes of a student, new or existing."""
+
     email: str
     first_name: str | None
     infix: str | None
@@ -97,19 +98,15 @@ class NewStudent:
     cohort: str | None
 
 
-@attrs.frozen
-class StudentUpdate:
+@attrs.frozen(kw_only=True)
+class NewStudent(StudentFields):
+    student_number: str
+
+
+@attrs.frozen(kw_only=True)
+class StudentUpdate(StudentFields):
     student_id: int
     user_id: int
-    email: str
-    first_name: str | None
-    infix: str | None
-    last_name: str
-    sort_name: str
-    programme_id: int
-    supervisor_id: int
-    trainer_id: int | None
-    cohort: str | None
 
 
 class StudentImportStore(Protocol):
