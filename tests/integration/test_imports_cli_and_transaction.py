@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from mijnportfolio.adapters import orm
 from mijnportfolio.adapters.import_store import SqlAlchemyStudentImportStore
 from mijnportfolio.adapters.tabular import CsvXlsxReader
-from mijnportfolio.application import imports as use_cases
+from mijnportfolio.application.imports import command_line, wizard
 from mijnportfolio.application.demo import seed_demo
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
 from mijnportfolio.entrypoints.cli import main
 from tests.integration.imports_support import (
-    AMBIGUOUS_ROW, GOOD_ROWS, HEADER, REFUSED_ROW, ensure_import_data, semicolon_csv,
+    AMBIGUOUS_ROW, GOOD_ROWS, REFUSED_ROW, ensure_import_data, semicolon_csv,
 )
 
 OPERATOR = Actor(user_id=0, role=Role.ADMIN)
@@ -127,7 +127,7 @@ def test_a_failure_halfway_leaves_the_database_unchanged(cli_app, tmp_path, monk
     # Users, students and new groups are written; then the memberships fail.
     monkeypatch.setattr(SqlAlchemyStudentImportStore, "add_memberships", explode)
     with pytest.raises(RuntimeError):
-        use_cases.import_file(
+        command_line.import_file(
             c.uow(), OPERATOR, c.clock(), CsvXlsxReader(), organisation_name="Demo ROC",
             filename="x.csv", data=semicolon_csv(*GOOD_ROWS),
         )
@@ -142,7 +142,7 @@ def test_ten_thousand_rows_go_in_as_bulk_statements(cli_app):
     ]
     statements = []
     sa.event.listen(c.engine(), "before_cursor_execute", lambda *a: statements.append(a[2]))
-    result = use_cases.import_file(
+    result = command_line.import_file(
         c.uow(), OPERATOR, c.clock(), CsvXlsxReader(), organisation_name="Demo ROC",
         filename="bulk.csv", data=semicolon_csv(*rows),
     )
@@ -154,7 +154,7 @@ def test_import_cleanup_removes_old_runs_and_their_files(cli_app):
     c = cli_app.extensions["container"]
     admin_id = c.uow().__enter__().users.get_by_email("admin@demo.nl").id
     actor = Actor(user_id=admin_id, role=Role.ADMIN)
-    session_id = use_cases.start_import(
+    session_id = wizard.start_import(
         c.uow(), actor, c.clock(), c.file_store(), CsvXlsxReader(),
         organisation_id=cli_app.ids["organisation"], filename="a.csv", data=semicolon_csv(*GOOD_ROWS),
     )

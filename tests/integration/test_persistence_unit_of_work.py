@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
-from mijnportfolio.application.organisations import UserListFilter
+from mijnportfolio.application.ports.organisations import UserListFilter
 from mijnportfolio.domain.errors import ConflictingWrite, ConcurrentModification
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, Role, User

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from mijnportfolio.adapters import orm
 from mijnportfolio.adapters.queries_students import SqlAlchemyStudentListQuery
 from mijnportfolio.application.groups import BulkSelection, bulk_add_to_group
-from mijnportfolio.application.student_list import StudentListFilters, list_students
+from mijnportfolio.application.ports.students import StudentListFilters
+from mijnportfolio.application.student_list import list_students
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor, StudentScope
 from mijnportfolio.domain.values import sort_key_for_name
-from tests.helpers import NOW, build_test_app, login, pg_url
+from tests.helpers import build_test_app, login, pg_url
 
 ADMIN = Actor(user_id=1, role=Role.ADMIN)
 

@@ -270,7 +270,7 @@ class FakeStudentImportStore:
         return [(p.id, p.name, p.crebo) for p in self.uow.programmes.all()]
 
     def staff(self, organisation_id: int):
-        from mijnportfolio.application.imports import StaffRecord
+        from mijnportfolio.application.ports.imports import StaffRecord
         from mijnportfolio.domain.organisations import Role
 
         return [
@@ -283,7 +283,7 @@ class FakeStudentImportStore:
         return [(g.id, g.name) for g in self.uow.groups.all() if g.organisation_id == organisation_id]
 
     def existing_students(self, organisation_id: int, numbers: Iterable[str]):
-        from mijnportfolio.application.imports import ExistingStudent
+        from mijnportfolio.application.ports.imports import ExistingStudent
 
         wanted = set(numbers)
         return {

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import types
+from decimal import Decimal
 
 import attrs
 import pytest
 
-from mijnportfolio.adapters.exam_definition import EXAMPLE_YAML, parse_exam_definition
-from mijnportfolio.application import catalogue as uc
+from mijnportfolio.application.catalogue import exams, programmes, structure
 from mijnportfolio.domain.catalogue import (
+    CoreTaskDefinition,
     Criterion,
+    CriterionDefinition,
     DuplicateCrebo,
     DuplicateExamCode,
     DuplicateStructureCode,
     Exam,
+    ExamDefinition,
     InvalidExamDefinition,
     ModuleInUse,
+    PartDefinition,
     ProgrammeInUse,
+    ScoringDefinition,
     StructureInUse,
+    WorkProcessDefinition,
 )
 from mijnportfolio.domain.errors import DuplicateName, InvalidValue, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Role
@@ -34,27 +40,61 @@ def uows():
     return FakeUnitOfWorkFactory()
 
 
-def _definition():
-    return parse_exam_definition(EXAMPLE_YAML.encode(), "voorbeeld.yaml")
+def _definition() -> ExamDefinition:
+    """The example exam file of the upload page, as the domain's definition."""
+    return ExamDefinition(
+        code="LM",
+        name="Leidinggeven en meewerken",
+        module="Beroepsgericht",
+        planning_instruction="Plan beide onderdelen binnen zes weken op de werkplek.\nOnderdeel 2 volgt na onderdeel 1.",
+        location="Op de werkplek van de student",
+        max_attempts=3,
+        scoring=ScoringDefinition(pass_mark=Decimal("5.5"), justification_scores=(1, 2, 5)),
+        core_tasks=(
+            CoreTaskDefinition("B1-K1", "Bieden van zorg en ondersteuning", (
+                WorkProcessDefinition("B1-K1-W1", "Onderkent de gezondheidstoestand"),
+                WorkProcessDefinition("B1-K1-W2", "Stelt het zorgplan op"),
+            )),
+            CoreTaskDefinition("B1-K2", "Werken aan kwaliteit en deskundigheid", (
+                WorkProcessDefinition("B1-K2-W1", "Werkt aan de eigen deskundigheid"),
+            )),
+        ),
+        parts=(
+            PartDefinition(1, "Zorg verlenen", (
+                CriterionDefinition(
+                    "B1-K1-W1", "De student brengt de gezondheidstoestand van de zorgvrager in kaart.",
+                    descriptors={
+                        1: "Brengt de gezondheidstoestand niet in kaart.",
+                        3: "Brengt de belangrijkste aspecten in kaart.",
+                        5: "Brengt alle aspecten volledig en onderbouwd in kaart.",
+                    },
+                ),
+                CriterionDefinition("B1-K1-W2", "De student stelt samen met de zorgvrager een zorgplan op.", knock_out=True),
+            )),
+            PartDefinition(2, "Reflecteren", (
+                CriterionDefinition("B1-K2-W1", "De student reflecteert op het eigen handelen."),
+            )),
+        ),
+    )
 
 
 def _programme(uows, crebo="25491") -> int:
-    return uc.create_programme(uows(), ADMIN, uc.ProgrammeData("Verzorgende-IG", crebo, "3"))
+    return programmes.create_programme(uows(), ADMIN, programmes.ProgrammeData("Verzorgende-IG", crebo, "3"))
 
 
 @pytest.mark.parametrize("actor", OTHERS, ids=lambda a: a.role.value)
 def test_only_an_admin_may_touch_the_catalogue(uows, actor):
     programme_id = _programme(uows)
     calls = [
-        lambda: uc.create_programme(uows(), actor, uc.ProgrammeData("X", "12345", 2)),
-        lambda: uc.update_programme(uows(), actor, programme_id, uc.ProgrammeData("X", "12345", 2)),
-        lambda: uc.delete_programme(uows(), actor, programme_id),
-        lambda: uc.programme_detail(uows(), actor, programme_id),
-        lambda: uc.create_module(uows(), actor, programme_id, uc.ModuleData("M")),
-        lambda: uc.create_exam(uows(), actor, programme_id, uc.ExamData("LM", "Naam")),
-        lambda: uc.import_exam_definition(uows(), actor, programme_id, _definition()),
-        lambda: uc.export_exam_definition(uows(), actor, 1),
-        lambda: uc.add_part(uows(), actor, 1, uc.PartData("x")),
+        lambda: programmes.create_programme(uows(), actor, programmes.ProgrammeData("X", "12345", 2)),
+        lambda: programmes.update_programme(uows(), actor, programme_id, programmes.ProgrammeData("X", "12345", 2)),
+        lambda: programmes.delete_programme(uows(), actor, programme_id),
+        lambda: programmes.programme_detail(uows(), actor, programme_id),
+        lambda: programmes.create_module(uows(), actor, programme_id, programmes.ModuleData("M")),
+        lambda: exams.create_exam(uows(), actor, programme_id, exams.ExamData("LM", "Naam")),
+        lambda: exams.import_exam_definition(uows(), actor, programme_id, _definition()),
+        lambda: exams.export_exam_definition(uows(), actor, 1),
+        lambda: structure.add_part(uows(), actor, 1, structure.PartData("x")),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied):
@@ -64,24 +104,24 @@ def test_only_an_admin_may_touch_the_catalogue(uows, actor):
 
 def test_a_programme_is_created_with_a_valid_crebo_and_level(uows):
     programme_id = _programme(uows)
-    detail = uc.programme_detail(uows(), ADMIN, programme_id)
+    detail = programmes.programme_detail(uows(), ADMIN, programme_id)
     assert (detail.name, detail.crebo, detail.level) == ("Verzorgende-IG", "25491", 3)
 
 
 @pytest.mark.parametrize(
     "data, error, message",
     [
-        (uc.ProgrammeData("X", "2549", 3), InvalidValue, "Een crebocode bestaat uit precies 5 cijfers."),
-        (uc.ProgrammeData("X", "25491", 3), DuplicateCrebo, "Er bestaat al een opleiding met crebocode 25491."),
-        (uc.ProgrammeData("X", "12345", 5), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
-        (uc.ProgrammeData("X", "12345", "drie"), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
-        (uc.ProgrammeData("", "12345", 2), InvalidValue, "Naam is verplicht."),
+        (programmes.ProgrammeData("X", "2549", 3), InvalidValue, "Een crebocode bestaat uit precies 5 cijfers."),
+        (programmes.ProgrammeData("X", "25491", 3), DuplicateCrebo, "Er bestaat al een opleiding met crebocode 25491."),
+        (programmes.ProgrammeData("X", "12345", 5), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
+        (programmes.ProgrammeData("X", "12345", "drie"), InvalidValue, "Het niveau moet 1, 2, 3 of 4 zijn."),
+        (programmes.ProgrammeData("", "12345", 2), InvalidValue, "Naam is verplicht."),
     ],
 )
 def test_bad_programme_data_is_refused_without_a_commit(uows, data, error, message):
     _programme(uows)
     with pytest.raises(error) as info:
-        uc.create_programme(uows(), ADMIN, data)
+        programmes.create_programme(uows(), ADMIN, data)
     assert info.value.message == message
     assert uows.commits == 1
 
@@ -90,61 +130,61 @@ def test_a_programme_that_students_follow_is_not_deleted(uows):
     programme_id = _programme(uows)
     uows.store.tables.setdefault("students", {})[99] = types.SimpleNamespace(id=99, programme_id=programme_id)
     with pytest.raises(ProgrammeInUse, match="er is nog 1 student aan gekoppeld"):
-        uc.delete_programme(uows(), ADMIN, programme_id)
+        programmes.delete_programme(uows(), ADMIN, programme_id)
 
 
 def test_an_unused_programme_is_deleted_with_its_empty_modules(uows):
     programme_id = _programme(uows)
-    uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("Keuzedeel"))
-    assert uc.delete_programme(uows(), ADMIN, programme_id) == "Verzorgende-IG"
+    programmes.create_module(uows(), ADMIN, programme_id, programmes.ModuleData("Keuzedeel"))
+    assert programmes.delete_programme(uows(), ADMIN, programme_id) == "Verzorgende-IG"
     with uows() as uow:
         assert uow.programmes.get(programme_id) is None and uow.modules.all() == []
 
 
 def test_module_names_are_unique_per_programme_and_a_module_with_exams_stays(uows):
     programme_id = _programme(uows)
-    module_id = uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("Keuzedeel"))
+    module_id = programmes.create_module(uows(), ADMIN, programme_id, programmes.ModuleData("Keuzedeel"))
     with pytest.raises(DuplicateName):
-        uc.create_module(uows(), ADMIN, programme_id, uc.ModuleData("KEUZEDEEL"))
-    uc.create_exam(uows(), ADMIN, programme_id, uc.ExamData("KD", "Keuzedeel", module_id=module_id))
+        programmes.create_module(uows(), ADMIN, programme_id, programmes.ModuleData("KEUZEDEEL"))
+    exams.create_exam(uows(), ADMIN, programme_id, exams.ExamData("KD", "Keuzedeel", module_id=module_id))
     with pytest.raises(ModuleInUse, match=r"heeft nog examens \(KD\)"):
-        uc.delete_module(uows(), ADMIN, module_id)
+        programmes.delete_module(uows(), ADMIN, module_id)
 
 
 def test_an_exam_may_only_use_a_module_of_its_own_programme(uows):
     first = _programme(uows)
     second = _programme(uows, "11111")
-    foreign = uc.create_module(uows(), ADMIN, second, uc.ModuleData("Elders"))
+    foreign = programmes.create_module(uows(), ADMIN, second, programmes.ModuleData("Elders"))
     with pytest.raises(InvalidValue, match="Kies een module van deze opleiding."):
-        uc.create_exam(uows(), ADMIN, first, uc.ExamData("LM", "Naam", module_id=foreign))
+        exams.create_exam(uows(), ADMIN, first, exams.ExamData("LM", "Naam", module_id=foreign))
 
 
 def test_importing_twice_needs_permission_to_replace(uows):
     programme_id = _programme(uows)
-    first = uc.import_exam_definition(uows(), ADMIN, programme_id, _definition())
+    first = exams.import_exam_definition(uows(), ADMIN, programme_id, _definition())
     assert first.created and first.criterion_count == 3
     with pytest.raises(DuplicateExamCode, match="Vink 'Bestaand examen met dezelfde code vervangen' aan"):
-        uc.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), code="lm"))
-    again = uc.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), name="Nieuw"), replace=True)
+        exams.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), code="lm"))
+    again = exams.import_exam_definition(uows(), ADMIN, programme_id, attrs.evolve(_definition(), name="Nieuw"), replace=True)
     assert again.exam_id == first.exam_id and not again.created
-    assert uc.export_exam_definition(uows(), ADMIN, first.exam_id).name == "Nieuw"
+    assert exams.export_exam_definition(uows(), ADMIN, first.exam_id).name == "Nieuw"
 
 
 def test_an_invalid_definition_is_refused_before_anything_is_written(uows):
     programme_id = _programme(uows)
     broken = attrs.evolve(_definition(), parts=())
     with pytest.raises(InvalidExamDefinition) as info:
-        uc.import_exam_definition(uows(), ADMIN, programme_id, broken)
+        exams.import_exam_definition(uows(), ADMIN, programme_id, broken)
     assert "Examen: er moet minstens één onderdeel zijn (parts), met criteria." in info.value.errors
     with pytest.raises(InvalidExamDefinition):
-        uc.build_exam(broken, programme_id)
+        exams.build_exam(broken, programme_id)
     assert uows.commits == 1
     with uows() as uow:
         assert uow.exams.all() == [] and uow.modules.all() == []
 
 
 def test_build_exam_makes_the_whole_aggregate_for_the_demo_seed():
-    exam = uc.build_exam(_definition(), programme_id=7, module_id=3)
+    exam = exams.build_exam(_definition(), programme_id=7, module_id=3)
     assert (exam.programme_id, exam.module_id, exam.code) == (7, 3, "LM")
     assert [len(p.criteria) for p in exam.parts] == [2, 1]
     assert {w.core_task.code for w in exam.work_processes} == {"B1-K1", "B1-K2"}
@@ -156,7 +196,7 @@ def test_build_exam_makes_the_whole_aggregate_for_the_demo_seed():
 
 
 def _exam() -> Exam:
-    return uc.build_exam(_definition(), programme_id=1)
+    return exams.build_exam(_definition(), programme_id=1)
 
 
 def test_core_task_and_work_process_codes_are_unique_within_the_exam():
@@ -202,7 +242,7 @@ def test_a_new_part_gets_the_next_number_and_removal_closes_the_gap():
 
 def test_the_editor_refuses_a_criterion_without_text_or_outside_the_exam(uows):
     programme_id = _programme(uows)
-    exam_id = uc.import_exam_definition(uows(), ADMIN, programme_id, _definition()).exam_id
+    exam_id = exams.import_exam_definition(uows(), ADMIN, programme_id, _definition()).exam_id
     with uows() as uow:
         exam = uow.exams.get(exam_id)
         for number, part in enumerate(exam.parts, start=1):
@@ -210,10 +250,10 @@ def test_the_editor_refuses_a_criterion_without_text_or_outside_the_exam(uows):
         for number, wp in enumerate(exam.work_processes, start=1):
             wp.id = 2000 + number
     with pytest.raises(InvalidValue, match="De tekst van het criterium is verplicht."):
-        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 2001, "  "))
+        structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(1001, 2001, "  "))
     with pytest.raises(InvalidValue, match="Kies een werkproces van dit examen."):
-        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 9999, "Tekst"))
+        structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(1001, 9999, "Tekst"))
     with pytest.raises(InvalidValue, match="score 6 is niet toegestaan"):
-        uc.add_criterion(uows(), ADMIN, exam_id, uc.CriterionData(1001, 2001, "Tekst", descriptors={6: "x"}))
+        structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(1001, 2001, "Tekst", descriptors={6: "x"}))
     with pytest.raises(NotFound):
-        uc.delete_criterion(uows(), ADMIN, exam_id, 424242)
+        structure.delete_criterion(uows(), ADMIN, exam_id, 424242)

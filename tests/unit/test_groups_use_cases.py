@@ -15,7 +15,7 @@ from mijnportfolio.application.groups import (
     preview_bulk_action,
     update_group,
 )
-from mijnportfolio.application.student_list import StudentListFilters
+from mijnportfolio.application.ports.students import StudentListFilters
 from mijnportfolio.domain.errors import DuplicateName, GroupNotEmpty, InvalidValue, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor, StudentScope

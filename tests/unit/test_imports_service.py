@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from mijnportfolio.application.imports import import_file
+from mijnportfolio.application.imports.command_line import import_file
 from mijnportfolio.domain.catalogue import Programme
 from mijnportfolio.domain.errors import PermissionDenied
 from mijnportfolio.domain.organisations import Organisation, Role, User

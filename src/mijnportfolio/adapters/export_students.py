@@ -13,7 +13,7 @@ from typing import Sequence
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from mijnportfolio.application.student_list import StudentRow
+from mijnportfolio.application.ports.students import StudentRow
 from mijnportfolio.domain.students import neutralise_formula
 
 HEADERS = (

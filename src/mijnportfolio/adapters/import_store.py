@@ -13,7 +13,12 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from mijnportfolio.application.imports import ExistingStudent, NewStudent, StaffRecord, StudentUpdate
+from mijnportfolio.application.ports.imports import (
+    ExistingStudent,
+    NewStudent,
+    StaffRecord,
+    StudentUpdate,
+)
 from mijnportfolio.domain.errors import ConcurrentModification
 from mijnportfolio.domain.imports import fold
 from mijnportfolio.domain.mail import OutboxMessage

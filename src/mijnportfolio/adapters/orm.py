@@ -12,7 +12,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import registry, relationship
 
-from mijnportfolio.domain.catalogue import Criterion, CoreTask, Exam, ExamPart, Module, Programme, WorkProcess
+from mijnportfolio.domain.catalogue import (
+    CoreTask,
+    Criterion,
+    Exam,
+    ExamPart,
+    Module,
+    Programme,
+    WorkProcess,
+)
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage

@@ -6,7 +6,7 @@ import math
 
 import sqlalchemy as sa
 
-from mijnportfolio.application.catalogue import ProgrammePage, ProgrammeRow
+from mijnportfolio.application.ports.catalogue import ProgrammePage, ProgrammeRow
 
 from . import orm
 

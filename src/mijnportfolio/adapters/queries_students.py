@@ -10,15 +10,16 @@ from typing import Iterable, Sequence
 
 import sqlalchemy as sa
 
-from mijnportfolio.application.groups import GroupRow
-from mijnportfolio.application.student_list import (
+from mijnportfolio.application.ports.students import (
     FilterOptions,
+    GroupRow,
     Option,
+    StaffOption,
+    StudentFormOptions,
     StudentListFilters,
     StudentPage,
     StudentRow,
 )
-from mijnportfolio.application.students import StaffOption, StudentFormOptions
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import StudentScope
 from mijnportfolio.domain.values import display_name, search_text

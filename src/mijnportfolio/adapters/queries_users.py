@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from mijnportfolio.application.organisations import OrganisationRow, Page, UserListFilter, UserRow
+from mijnportfolio.application.ports.organisations import (
+    OrganisationRow,
+    Page,
+    UserListFilter,
+    UserRow,
+)
 from mijnportfolio.domain.organisations import ROLE_LABELS, STAFF_ROLES, Role
 from mijnportfolio.domain.values import display_name, search_text
 

@@ -21,7 +21,13 @@ from typing import Iterator
 
 import attrs
 
-from mijnportfolio.domain.imports import MAX_COLUMNS, MAX_DATA_ROWS, MAX_FILE_BYTES, FileRefused, clean_cell
+from mijnportfolio.domain.imports import (
+    MAX_COLUMNS,
+    MAX_DATA_ROWS,
+    MAX_FILE_BYTES,
+    FileRefused,
+    clean_cell,
+)
 
 MAX_UNCOMPRESSED_BYTES = 150 * 1024 * 1024  # all parts of an XLSX together
 MAX_SHARED_STRINGS_BYTES = 60 * 1024 * 1024

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from mijnportfolio.domain.errors import ConcurrentModification, ConflictingWrite

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
 import secrets
+from typing import Callable
 
 import attrs
 
@@ -15,7 +15,8 @@ from mijnportfolio.domain.tokens import LIFETIMES, TokenPurpose, UserToken
 from mijnportfolio.domain.values import is_valid_email
 
 from .mail import queue_mail
-from .ports import Clock, PasswordHasher, UnitOfWork
+from .ports.common import Clock, PasswordHasher
+from .ports.unit_of_work import UnitOfWork
 
 MIN_PASSWORD_LENGTH = 8
 

@@ -17,7 +17,8 @@ from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.students import ParticipantGroup, Student
 
-from .ports import Clock, PasswordHasher, UnitOfWorkFactory
+from .ports.common import Clock, PasswordHasher
+from .ports.unit_of_work import UnitOfWorkFactory
 
 DEMO_PASSWORD = "demo1234"
 DEMO_ORGANISATION = "Demo ROC"

@@ -16,7 +16,7 @@ from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 from mijnportfolio.domain.values import required_text, search_text
 
-from .ports import UnitOfWork
+from .ports.unit_of_work import UnitOfWork
 
 QUESTION_MAX_LENGTH = 300
 ANSWER_MAX_LENGTH = 10_000

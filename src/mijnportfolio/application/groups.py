@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Sequence
 
 import attrs
 
-from mijnportfolio.domain.errors import DuplicateName, GroupNotEmpty, InvalidValue, NotFound
+from mijnportfolio.domain.errors import (
+    DuplicateName,
+    GroupNotEmpty,
+    InvalidValue,
+    NotFound,
+)
 from mijnportfolio.domain.permissions import Actor, Permission, require, student_scope
 from mijnportfolio.domain.students import ParticipantGroup, validate_group_fields
 
-from .ports import UnitOfWork
-from .student_list import StudentListFilters, StudentListQuery
+from .ports.students import (
+    GroupListQuery,
+    GroupRow,
+    StudentListFilters,
+    StudentListQuery,
+)
+from .ports.unit_of_work import UnitOfWork
 
 GROUP_NOT_FOUND = "Deze deelnemergroep bestaat niet."
 ADD = "add"
@@ -25,30 +35,6 @@ class GroupData:
     name: str
     category: str | None = None
     description: str | None = None
-
-
-@attrs.frozen
-class GroupRow:
-    id: int
-    organisation_id: int
-    organisation_name: str
-    name: str
-    category: str | None
-    description: str | None
-    member_count: int
-
-    @property
-    def category_key(self) -> str:
-        """The category to group the list by; groups without one share the empty key."""
-        return self.category or ""
-
-
-class GroupListQuery(Protocol):
-    """Reads groups with their member counts (one statement), optionally of one organisation."""
-
-    def group_rows(self, organisation_id: int | None, category: str | None = None) -> Sequence[GroupRow]: ...
-
-    def group_categories(self, organisation_id: int | None) -> Sequence[str]: ...
 
 
 def _organisation_for(actor: Actor, requested: int | None) -> int | None:

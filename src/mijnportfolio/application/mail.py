@@ -8,7 +8,8 @@ import attrs
 
 from mijnportfolio.domain.mail import Attachment, EmailMessage, OutboxMessage
 
-from .ports import Clock, Mailer, UnitOfWork, UnitOfWorkFactory
+from .ports.common import Clock, Mailer
+from .ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 def queue_mail(uow: UnitOfWork, clock: Clock, message: EmailMessage) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Callable, Protocol, Sequence
+from typing import Callable
 
 import attrs
 
@@ -23,70 +22,14 @@ from mijnportfolio.domain.values import normalise_email, optional_text, required
 
 from .auth import check_password, issue_token, queue_password_reset_mail
 from .mail import queue_mail
-from .ports import Clock, PasswordHasher, UnitOfWork
-
+from .ports.common import Clock, PasswordHasher
+from .ports.organisations import Page, StaffUserQueries, UserListFilter
+from .ports.unit_of_work import UnitOfWork
 
 # --- Read models for the admin lists (adapters implement them in a fixed number of queries) ---
 
 USER_SORT_KEYS = ("name", "email", "role", "organisation", "active", "last_login")
 ORGANISATION_SORT_KEYS = ("name", "examiners_may_plan", "users")
-
-
-@attrs.frozen
-class UserListFilter:
-    """What the staff list shows: filters, search, sort (a key, '-' for descending) and page."""
-
-    search: str | None = None
-    role: str | None = None
-    organisation_id: int | None = None
-    active: bool | None = None
-    sort: str = "name"
-    page: int = 1
-    per_page: int = 50
-
-
-@attrs.frozen
-class UserRow:
-    id: int
-    email: str
-    full_name: str
-    role: str
-    role_label: str
-    organisation_id: int | None
-    organisation_name: str | None
-    active: bool
-    has_password: bool
-    last_login_at: dt.datetime | None
-
-
-@attrs.frozen
-class OrganisationRow:
-    id: int
-    name: str
-    examiners_may_plan: bool
-    user_count: int
-
-
-@attrs.frozen
-class Page:
-    """One page of a list; ``total`` counts every row that matches the filters."""
-
-    rows: Sequence
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-class StaffUserQueries(Protocol):
-    """Paginated, filtered and sorted lists of staff users and organisations (2 queries each)."""
-
-    def staff_users(self, filters: UserListFilter) -> Page: ...
-
-    def organisations(self, sort: str, page: int, per_page: int) -> Page: ...
 
 
 def list_staff_users(queries: StaffUserQueries, actor: Actor, filters: UserListFilter) -> Page:

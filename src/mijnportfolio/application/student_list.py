@@ -7,92 +7,27 @@ the actor may see (``student_scope``) and pass the user's filters on.
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol, Sequence
+from typing import Sequence
 
-import attrs
+from mijnportfolio.domain.permissions import (
+    Actor,
+    Permission,
+    StudentScope,
+    require,
+    student_scope,
+)
 
-from mijnportfolio.domain.permissions import Actor, Permission, StudentScope, require, student_scope
+from .ports.students import (
+    FilterOptions,
+    StudentListFilters,
+    StudentListQuery,
+    StudentPage,
+    StudentRow,
+)
 
 SORT_KEYS = ("name", "number", "programme", "cohort")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
-
-
-@attrs.frozen
-class StudentListFilters:
-    """What the user narrowed the list to. ``active`` None means active and inactive students."""
-
-    programme_id: int | None = None
-    group_id: int | None = None
-    cohort: str | None = None
-    q: str | None = None
-    organisation_id: int | None = None
-    active: bool | None = True
-
-
-@attrs.frozen
-class StudentRow:
-    """One line of the list: plain values, nothing to lazy-load."""
-
-    id: int
-    organisation_id: int
-    user_id: int
-    student_number: str
-    display_name: str
-    email: str
-    programme_name: str
-    supervisor_id: int
-    supervisor_name: str
-    trainer_id: int | None
-    trainer_name: str | None
-    cohort: str | None
-    groups: tuple[str, ...]
-    active: bool
-    organisation_name: str = ""
-
-
-@attrs.frozen
-class StudentPage:
-    rows: tuple[StudentRow, ...]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-@attrs.frozen
-class Option:
-    value: int | str
-    label: str
-
-
-@attrs.frozen
-class FilterOptions:
-    """The choices of the filter and action selects, limited to what the actor may see."""
-
-    programmes: tuple[Option, ...]
-    groups: tuple[Option, ...]
-    cohorts: tuple[str, ...]
-    organisations: tuple[Option, ...]
-
-
-class StudentListQuery(Protocol):
-    """Reads the student list for a scope; every method runs a fixed number of SQL statements."""
-
-    def page(
-        self, scope: StudentScope, filters: StudentListFilters, sort: str, page: int, per_page: int
-    ) -> StudentPage: ...
-
-    def all_rows(self, scope: StudentScope, filters: StudentListFilters, sort: str) -> Sequence[StudentRow]: ...
-
-    def ids(
-        self, scope: StudentScope, filters: StudentListFilters, *, among: Iterable[int] | None = None
-    ) -> list[int]: ...
-
-    def options(self, scope: StudentScope) -> FilterOptions: ...
 
 
 def normalise_sort(sort: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import attrs
 
@@ -26,8 +26,9 @@ from mijnportfolio.domain.students import (
 from mijnportfolio.domain.values import normalise_email, optional_text, required_text
 
 from .organisations import send_invitation
-from .ports import Clock, UnitOfWork
-from .student_list import Option
+from .ports.common import Clock
+from .ports.students import StudentFormOptions, StudentFormOptionsQuery
+from .ports.unit_of_work import UnitOfWork
 
 NOT_VISIBLE = "Deze student bestaat niet of je hebt er geen toegang toe."
 
@@ -347,29 +348,6 @@ def get_own_portfolio(uow: UnitOfWork, actor: Actor) -> StudentPortfolio:
             raise NotFound("Er is geen portfolio aan je account gekoppeld.")
         require(actor, Permission.VIEW_STUDENT, student=student.facts())
         return _portfolio(uow, actor, student)
-
-
-@attrs.frozen
-class StaffOption:
-    id: int
-    label: str
-    organisation_id: int
-
-
-@attrs.frozen
-class StudentFormOptions:
-    """Choices of the student form: organisations, programmes, active supervisors and trainers."""
-
-    organisations: tuple[Option, ...]
-    programmes: tuple[Option, ...]
-    supervisors: tuple[StaffOption, ...]
-    trainers: tuple[StaffOption, ...]
-
-
-class StudentFormOptionsQuery(Protocol):
-    """Reads the choices of the student form in a fixed number of statements."""
-
-    def form_options(self, keep_user_ids: Sequence[int] = ()) -> StudentFormOptions: ...
 
 
 def student_form_options(

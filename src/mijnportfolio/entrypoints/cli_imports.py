@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from mijnportfolio.application import imports as use_cases
+from mijnportfolio.application.imports import command_line, wizard
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import MAX_FILE_BYTES
 from mijnportfolio.domain.organisations import Role
@@ -48,7 +48,7 @@ def import_students_command(file: Path, organisation: str, mappings: tuple[str, 
         sys.exit(2)
     c = _container()
     try:
-        result = use_cases.import_file(
+        result = command_line.import_file(
             c.uow(), OPERATOR, c.clock(), c.tabular_reader(),
             organisation_name=organisation, filename=file.name, data=data, overrides=mappings,
             update_existing=update_existing, dry_run=dry_run,
@@ -68,5 +68,5 @@ def import_students_command(file: Path, organisation: str, mappings: tuple[str, 
 def import_cleanup_command() -> None:
     """Remove import wizard runs (and their uploaded files) untouched for 24 hours."""
     c = _container()
-    removed = use_cases.cleanup_sessions(c.uow(), c.clock(), c.file_store())
+    removed = wizard.cleanup_sessions(c.uow(), c.clock(), c.file_store())
     click.echo(f"removed={removed}")

@@ -8,11 +8,23 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 
 from mijnportfolio.application import groups as use_cases
-from mijnportfolio.domain.errors import DomainError, GroupNotEmpty, NotFound, PermissionDenied
+from mijnportfolio.domain.errors import (
+    DomainError,
+    GroupNotEmpty,
+    NotFound,
+    PermissionDenied,
+)
 from mijnportfolio.domain.organisations import Role
 
 from .forms import ConfirmForm
-from .students import _int, _Required, filter_args, filters_from, list_query, show_errors
+from .students import (
+    _int,
+    _Required,
+    filter_args,
+    filters_from,
+    list_query,
+    show_errors,
+)
 from .support import actor, container, roles_required
 
 bp = Blueprint("groups", __name__)

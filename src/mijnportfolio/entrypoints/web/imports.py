@@ -10,13 +10,22 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SubmitField
 
-from mijnportfolio.application import imports as use_cases
+from mijnportfolio.application.imports import wizard as use_cases
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import FIELDS
 from mijnportfolio.domain.permissions import Permission, is_allowed

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
@@ -13,12 +22,23 @@ from mijnportfolio.adapters.export_students import students_csv, students_xlsx
 from mijnportfolio.application import student_list
 from mijnportfolio.application import students as use_cases
 from mijnportfolio.application.groups import ACTION_LABELS
+from mijnportfolio.application.ports.students import (
+    StudentFormOptions,
+    StudentListFilters,
+)
 from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Permission, is_allowed
 
 from .forms import ConfirmForm
-from .support import actor, admin_required, container, external_url, page_args, remembered_list_state
+from .support import (
+    actor,
+    admin_required,
+    container,
+    external_url,
+    page_args,
+    remembered_list_state,
+)
 
 bp = Blueprint("students", __name__)
 
@@ -39,7 +59,7 @@ def _int(value) -> int | None:
         return None
 
 
-def filters_from(source: Mapping) -> student_list.StudentListFilters:
+def filters_from(source: Mapping) -> StudentListFilters:
     """The list filters from a query string (GET) or a form (the bulk action carries them along).
 
     Only admins can choose to see deactivated students; everyone else sees active ones."""
@@ -48,7 +68,7 @@ def filters_from(source: Mapping) -> student_list.StudentListFilters:
         active = {"inactief": False, "alle": None}.get(source.get("status") or "actief", True)
     cohort = (source.get("cohort") or "").strip() or None
     q = (source.get("q") or "").strip()[:200] or None
-    return student_list.StudentListFilters(
+    return StudentListFilters(
         programme_id=_int(source.get("programme")),
         group_id=_int(source.get("group")),
         cohort=cohort,
@@ -211,7 +231,7 @@ class StudentForm(FlaskForm):
     submit = SubmitField("Opslaan")
 
 
-def _fill_choices(form: StudentForm, options: use_cases.StudentFormOptions) -> None:
+def _fill_choices(form: StudentForm, options: StudentFormOptions) -> None:
     if "organisation_id" in form:
         form.organisation_id.choices = [("", "— die van de praktijkbegeleider —")] + [
             (str(o.value), o.label) for o in options.organisations

@@ -4,10 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-28 12:49:37.930813
 """
-from alembic import op
 import sqlalchemy as sa
-import mijnportfolio.adapters.orm
+from alembic import op
 
+import mijnportfolio.adapters.orm
 
 revision = '0001'
 down_revision = None

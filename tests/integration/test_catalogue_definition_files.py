@@ -248,3 +248,9 @@ def test_a_file_with_very_many_errors_is_summarised():
     text = EXAMPLE_YAML.split("parts:")[0] + f"parts:\n  - number: 1\n    criteria:\n{criteria}\n"
     errors = _errors(text)
     assert len(errors) == 51 and errors[-1].startswith("… en nog ")
+
+
+def test_the_example_file_is_the_definition_the_use_case_tests_build():
+    from tests.unit.test_catalogue_use_cases import _definition
+
+    assert parse_exam_definition(EXAMPLE_YAML.encode(), "voorbeeld.yaml") == _definition()

@@ -1,9 +1,10 @@
-"""Every adapter and every fake fits its port (application/ports.py).
+"""Every port has an implementation, and every adapter and every fake fits its port.
 
-Implementations are found by name: a class whose name ends with the port's name
-(``SmtpMailer``, ``FakeMailer`` for ``Mailer``; ``SqlAlchemyStudentRepository`` for
-``StudentRepository``), in any adapter module or in tests/unit/fakes.py. The SQLAlchemy
-adapters are inspected as classes; no database is needed.
+The ports are the Protocols of ``application/ports/``. Implementations are found by name: a
+class whose name ends with the port's name (``SmtpMailer``, ``FakeMailer`` for ``Mailer``;
+``SqlAlchemyStudentRepository`` for ``StudentRepository``), in any adapter module or in the
+unit tests' fakes; an adapter that serves several ports is named in ``ALSO_IMPLEMENTS``. The
+SQLAlchemy adapters are inspected as classes; no database is needed.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Protocol
 import pytest
 
 import mijnportfolio.adapters
-import mijnportfolio.application
-from mijnportfolio.application import organisations, ports
+import mijnportfolio.application.ports
+from mijnportfolio.application.ports.unit_of_work import UnitOfWork
 from tests.unit import fakes
 
 #: Ports whose implementations we know must exist (guards against a renamed class
@@ -34,6 +35,15 @@ REQUIRED = {
     "UnitOfWork": {"SqlAlchemyUnitOfWork", "FakeUnitOfWork"},
     "UnitOfWorkFactory": {"SqlAlchemyUnitOfWorkFactory", "FakeUnitOfWorkFactory"},
     "StaffUserQueries": {"SqlAlchemyStaffUserQueries"},
+    "StudentImportStore": {"SqlAlchemyStudentImportStore", "FakeStudentImportStore"},
+}
+
+#: Adapters that serve more than the port their name ends with.
+ALSO_IMPLEMENTS = {
+    "StudentFormOptionsQuery": {"SqlAlchemyStudentListQuery"},
+    "GroupListQuery": {"SqlAlchemyStudentListQuery"},
+    "TabularReader": {"CsvXlsxReader"},
+    "TableData": {"Table"},
 }
 
 _PROTOCOL_ONLY = {"__init__", "__subclasshook__", "__class_getitem__", "__init_subclass__"}
@@ -48,7 +58,7 @@ def _ports() -> dict[str, type]:
     found = {}
     modules = [
         importlib.import_module(info.name)
-        for info in pkgutil.walk_packages(mijnportfolio.application.__path__, "mijnportfolio.application.")
+        for info in pkgutil.walk_packages(mijnportfolio.application.ports.__path__, "mijnportfolio.application.ports.")
     ]
     for module in modules:
         for name, obj in vars(module).items():
@@ -78,7 +88,11 @@ IMPLEMENTATIONS = _implementations()
 
 
 def implementations_of(port_name: str) -> list[type]:
-    return [cls for cls in IMPLEMENTATIONS if cls.__name__.endswith(port_name) and cls.__name__ != port_name]
+    also = ALSO_IMPLEMENTS.get(port_name, set())
+    return [
+        cls for cls in IMPLEMENTATIONS
+        if (cls.__name__.endswith(port_name) and cls.__name__ != port_name) or cls.__name__ in also
+    ]
 
 
 def port_methods(port: type) -> dict[str, object]:
@@ -161,6 +175,20 @@ def test_the_ports_are_found():
     assert {"Mailer", "UnitOfWork", "StudentRepository", "StaffUserQueries"} <= set(PORTS)
 
 
+def test_no_protocol_lives_outside_the_ports_package():
+    for info in pkgutil.walk_packages(mijnportfolio.application.__path__, "mijnportfolio.application."):
+        if info.name.startswith("mijnportfolio.application.ports"):
+            continue
+        module = importlib.import_module(info.name)
+        stray = [n for n, o in vars(module).items() if _is_protocol(o) and o.__module__ == module.__name__]
+        assert not stray, f"{info.name} defines ports outside application/ports/: {stray}"
+
+
+@pytest.mark.parametrize("port_name", sorted(PORTS))
+def test_every_port_has_an_implementation(port_name):
+    assert implementations_of(port_name), f"no adapter or fake implements {port_name}"
+
+
 @pytest.mark.parametrize("port_name, expected", sorted(REQUIRED.items()))
 def test_each_known_port_has_its_adapters_and_fakes(port_name, expected):
     assert expected <= {cls.__name__ for cls in implementations_of(port_name)}
@@ -198,7 +226,7 @@ class _StubSession:
 
 def _repository_attributes() -> dict[str, str]:
     hints = {}
-    for name, annotation in ports.UnitOfWork.__annotations__.items():
+    for name, annotation in UnitOfWork.__annotations__.items():
         hints[name] = annotation if isinstance(annotation, str) else annotation.__name__
     return hints
 

@@ -66,7 +66,6 @@ def test_a_single_column_file_is_read():
 
 
 def _xlsx(rows, text_format_first_column=True) -> bytes:
-    import datetime as dt
 
     wb = Workbook()
     ws = wb.active

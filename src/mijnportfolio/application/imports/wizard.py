@@ -1,0 +1,355 @@
+"""The import wizard (product.md 4.3): upload, mapping, choices, preview, import.
+
+Every step recomputes from the stored file and the stored choices, so a reload or a second tab
+shows the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Callable, Mapping
+
+import attrs
+
+from mijnportfolio.domain import imports as rules
+from mijnportfolio.domain.errors import InvalidValue, NotFound
+from mijnportfolio.domain.imports import ImportSession, RowError
+from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
+
+from ..ports.common import Clock, FileStore
+from ..ports.imports import TableData, TabularReader
+from ..ports.unit_of_work import UnitOfWork
+from .plan import Ambiguity, PlannedRow, plan_rows
+from .write import ImportResult, import_store, remember_mapping, write_plan
+
+SESSION_LIFETIME = dt.timedelta(hours=24)
+PREVIEW_LIMIT = 200  # rows per table on the preview page; the counts are always complete
+
+
+@attrs.frozen
+class Preview:
+    creates: list[PlannedRow]
+    updates: list[PlannedRow]
+    errors: list[RowError]
+    create_count: int
+    update_count: int
+    error_count: int
+    groups_to_create: list[str]
+    update_existing: bool
+    invite: bool
+
+
+
+@attrs.frozen
+class SessionView:
+    id: str
+    organisation_id: int
+    organisation_name: str
+    filename: str
+    step: str
+    headers: tuple[str, ...]
+    row_count: int
+    mapping: dict
+    update_existing: bool
+    invite: bool
+    result: dict | None
+    samples: tuple[tuple[str, ...], ...] = ()  # per column, the first few non-empty values
+
+
+def cleanup_sessions(uow: UnitOfWork, clock: Clock, file_store: FileStore) -> int:
+    """Remove wizard runs (and their files) untouched for 24 hours; returns how many."""
+    with uow:
+        old = list(uow.import_sessions.older_than(clock.now() - SESSION_LIFETIME))
+        keys = [s.file_key for s in old]
+        for session in old:
+            uow.import_sessions.delete(session)
+        uow.commit()
+    for key in keys:
+        _delete_file(file_store, key)
+    return len(old)
+
+
+def _delete_file(file_store: FileStore, key: str | None) -> None:
+    if not key:
+        return
+    try:
+        file_store.delete(key)
+    except (OSError, ValueError, KeyError):
+        pass  # already gone; nothing to clean
+
+
+def _suffix(filename: str) -> str:
+    name = (filename or "").lower()
+    for suffix in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        if name.endswith(suffix):
+            return suffix
+    return ""
+
+
+def start_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    clock: Clock,
+    file_store: FileStore,
+    reader: TabularReader,
+    *,
+    organisation_id: int | None,
+    filename: str,
+    data: bytes,
+) -> str:
+    """Step 1: read the uploaded file. A file refused as a whole raises FileRefused and leaves
+    nothing behind; otherwise the file is kept and a wizard run starts. Returns its id."""
+    if organisation_id is None:
+        raise InvalidValue("Kies een organisatie.", field="organisation_id")
+    require(actor, Permission.MANAGE_STUDENTS, organisation_id=organisation_id)
+    cleanup_sessions(uow, clock, file_store)
+    table = reader.read(data, filename)
+    filename = (filename or "bestand").replace("\\", "/").rsplit("/", 1)[-1][:200] or "bestand"
+    with uow:
+        if uow.organisations.get(organisation_id) is None:
+            raise InvalidValue("Kies een organisatie.", field="organisation_id")
+        saved = uow.import_mappings.get(organisation_id)
+        mapping = rules.suggest_mapping(table.headers, saved.mapping if saved else None)
+        key = file_store.save(data, suffix=_suffix(filename))
+        try:
+            now = clock.now()
+            session = ImportSession(
+                id=secrets.token_urlsafe(18), organisation_id=organisation_id, user_id=actor.user_id,
+                filename=filename, file_key=key, created_at=now, updated_at=now, step="mapping",
+                state={
+                    "kind": table.kind, "headers": list(table.headers), "rows": len(table.rows),
+                    "mapping": mapping, "resolutions": {}, "update_existing": False, "invite": False,
+                },
+            )
+            uow.import_sessions.add(session)
+            uow.commit()
+        except BaseException:
+            _delete_file(file_store, key)
+            raise
+        return session.id
+
+
+def _get(uow: UnitOfWork, actor: Actor, session_id: str) -> ImportSession:
+    require(actor, Permission.MANAGE_STUDENTS)
+    session = uow.import_sessions.get(session_id or "")
+    if session is None or session.user_id != actor.user_id:
+        raise NotFound("Deze import bestaat niet (meer). Begin opnieuw met 'Importeren'.")
+    return session
+
+
+def _view(uow: UnitOfWork, session: ImportSession, table: TableData | None = None) -> SessionView:
+    organisation = uow.organisations.get(session.organisation_id)
+    state = session.state or {}
+    samples: tuple = ()
+    if table is not None:
+        columns = len(table.headers)
+        found: list[list[str]] = [[] for _ in range(columns)]
+        for _number, cells in table.rows[:50]:
+            for i in range(min(columns, len(cells))):
+                if cells[i] and len(found[i]) < 3:
+                    found[i].append(cells[i][:40])
+        samples = tuple(tuple(s) for s in found)
+    return SessionView(
+        id=session.id, organisation_id=session.organisation_id,
+        organisation_name=organisation.name if organisation else "",
+        filename=session.filename, step=session.step, headers=tuple(state.get("headers", ())),
+        row_count=int(state.get("rows", 0)), mapping=dict(state.get("mapping", {})),
+        update_existing=bool(state.get("update_existing")), invite=bool(state.get("invite")),
+        result=state.get("result"), samples=samples,
+    )
+
+
+def _table(file_store: FileStore, reader: TabularReader, session: ImportSession) -> TableData:
+    try:
+        data = file_store.read(session.file_key)
+    except (OSError, KeyError, ValueError):
+        raise NotFound("Het bestand van deze import is niet meer beschikbaar. Begin opnieuw met 'Importeren'.") from None
+    return reader.read(data, session.filename)
+
+
+def _touch(session: ImportSession, clock: Clock, **changes) -> None:
+    session.state = {**(session.state or {}), **changes}  # a new dict: the ORM sees the change
+    session.updated_at = clock.now()
+
+
+def get_session(
+    uow: UnitOfWork, actor: Actor, session_id: str, *, file_store: FileStore | None = None,
+    reader: TabularReader | None = None,
+) -> SessionView:
+    """The wizard run (404 when not the actor's); with a file store and reader also column samples."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        table = _table(file_store, reader, session) if file_store and reader and session.step != "done" else None
+        return _view(uow, session, table)
+
+
+def save_mapping(
+    uow: UnitOfWork, actor: Actor, clock: Clock, file_store: FileStore, reader: TabularReader,
+    session_id: str, mapping: Mapping[str, int | None],
+) -> str:
+    """Step 2: field -> column. Returns the next step: 'resolve' when there are ambiguities,
+    else 'preview'. Required fields without a column raise ValidationErrors-like InvalidValue."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        _not_done(session)
+        headers = session.state.get("headers", [])
+        clean: dict[str, int | None] = {}
+        used: dict[int, str] = {}
+        for f in rules.FIELDS:
+            index = mapping.get(f.key)
+            if index is not None and not (0 <= int(index) < len(headers)):
+                index = None
+            if index is not None:
+                if index in used:
+                    raise InvalidValue(
+                        f"De kolom '{headers[index]}' is gekozen voor zowel {used[index]} als {f.label}.",
+                        field=f.key,
+                    )
+                used[index] = f.label
+            clean[f.key] = index
+        missing = rules.missing_required(clean)
+        if missing:
+            raise InvalidValue("Kies een kolom voor: " + ", ".join(missing) + ".", field="mapping")
+        table = _table(file_store, reader, session)
+        plan = plan_rows(table, clean, session.state.get("resolutions", {}), import_store(uow), session.organisation_id,
+                         update_existing=bool(session.state.get("update_existing")))
+        step = "resolve" if plan.ambiguities else "preview"
+        _touch(session, clock, mapping=clean)
+        session.step = step
+        uow.commit()
+        return step
+
+
+def _not_done(session: ImportSession) -> None:
+    if session.step == "done":
+        raise InvalidValue("Deze import is al uitgevoerd. Begin opnieuw met 'Importeren'.")
+
+
+def list_ambiguities(
+    uow: UnitOfWork, actor: Actor, file_store: FileStore, reader: TabularReader, session_id: str
+) -> list[Ambiguity]:
+    """Step 3: each distinct value that names no or several records, once, with its choices."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        table = _table(file_store, reader, session)
+        state = session.state
+        return plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
+                         session.organisation_id, update_existing=bool(state.get("update_existing"))).ambiguities
+
+
+def save_resolutions(
+    uow: UnitOfWork, actor: Actor, clock: Clock, file_store: FileStore, reader: TabularReader,
+    session_id: str, choices: Mapping[str, str],
+) -> None:
+    """Step 3 submitted: ``choices`` maps an ambiguity's key to one of its option values."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        _not_done(session)
+        table = _table(file_store, reader, session)
+        state = session.state
+        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
+                         session.organisation_id, update_existing=bool(state.get("update_existing")))
+        resolutions = {k: dict(v) for k, v in (state.get("resolutions") or {}).items()}
+        for amb in plan.ambiguities:
+            choice = choices.get(amb.key)
+            if choice is not None and choice in {o.value for o in amb.options}:
+                resolutions.setdefault(amb.kind, {})[rules.fold(amb.value)] = choice
+        _touch(session, clock, resolutions=resolutions)
+        session.step = "preview"
+        uow.commit()
+
+
+def preview(
+    uow: UnitOfWork, actor: Actor, file_store: FileStore, reader: TabularReader, session_id: str,
+    *, limit: int = PREVIEW_LIMIT,
+) -> Preview:
+    """Step 4: rows to create, rows matching an existing student number, rows refused (with reasons)."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        _not_done(session)
+        table = _table(file_store, reader, session)
+        state = session.state
+        update_existing = bool(state.get("update_existing"))
+        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
+                         session.organisation_id, update_existing=update_existing)
+        return Preview(
+            creates=[plan.planned(row, refs) for row, refs in plan.creates[:limit]],
+            updates=[plan.planned(row, refs) for row, refs, _ in plan.updates[:limit]],
+            errors=plan.errors[:limit],
+            create_count=len(plan.creates),
+            update_count=len(plan.updates),
+            error_count=len(plan.errors),
+            groups_to_create=plan.groups_to_create,
+            update_existing=update_existing,
+            invite=bool(state.get("invite")),
+        )
+
+
+def run_import(
+    uow: UnitOfWork, actor: Actor, clock: Clock, file_store: FileStore, reader: TabularReader,
+    session_id: str, *, update_existing: bool, invite: bool = False,
+    invitation_url: Callable[[str], str] | None = None,
+) -> ImportResult:
+    """Step 5 ('Importeer studenten'): every importable row in ONE transaction, the mapping
+    remembered for next time, the file deleted. Running it twice imports once."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        if session.step == "done":
+            return _result_from_state(session.state.get("result") or {})
+        table = _table(file_store, reader, session)
+        state = session.state
+        # Claim the run first: a second tab importing at the same time fails on the version.
+        session.step = "done"
+        _touch(session, clock, update_existing=bool(update_existing), invite=bool(invite))
+        uow.flush()
+        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
+                         session.organisation_id, update_existing=update_existing)
+        result = write_plan(uow, clock, session.organisation_id, plan, update_existing=update_existing,
+                        invitation_url=invitation_url if invite else None)
+        remember_mapping(uow, clock, session.organisation_id, state.get("mapping", {}), state.get("headers", []))
+        key = session.file_key
+        _touch(session, clock, result=result.as_state())
+        uow.commit()
+    _delete_file(file_store, key)
+    return result
+
+
+def _result_from_state(state: dict) -> ImportResult:
+    return ImportResult(
+        created=state.get("created", 0), updated=state.get("updated", 0), skipped=state.get("skipped", 0),
+        errors=[RowError(n, r) for n, r in state.get("errors", [])],
+        groups_created=state.get("groups_created", []), invited=state.get("invited", 0),
+    )
+
+
+def set_options(
+    uow: UnitOfWork, actor: Actor, clock: Clock, session_id: str, *, update_existing: bool, invite: bool
+) -> None:
+    """Remember the preview's choices (update or skip existing students, invitations)."""
+    with uow:
+        session = _get(uow, actor, session_id)
+        _not_done(session)
+        _touch(session, clock, update_existing=bool(update_existing), invite=bool(invite))
+        uow.commit()
+
+
+def cancel_import(uow: UnitOfWork, actor: Actor, file_store: FileStore, session_id: str) -> None:
+    with uow:
+        session = _get(uow, actor, session_id)
+        key = session.file_key
+        uow.import_sessions.delete(session)
+        uow.commit()
+    _delete_file(file_store, key)
+
+
+def organisations_for_import(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
+    """The organisations the actor may import students into (admins: all)."""
+    with uow:
+        return [
+            (o.id, o.name)
+            for o in uow.organisations.list()
+            if is_allowed(actor, Permission.MANAGE_STUDENTS, organisation_id=o.id)
+        ]
+
+

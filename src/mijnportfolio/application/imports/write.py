@@ -1,0 +1,149 @@
+"""Writing an import: every importable row of a plan, in the caller's unit of work."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Callable
+
+import attrs
+
+from mijnportfolio.domain import imports as rules
+from mijnportfolio.domain.imports import ImportMapping, RowError
+from mijnportfolio.domain.mail import OutboxMessage
+from mijnportfolio.domain.tokens import LIFETIMES, TokenPurpose, UserToken
+from mijnportfolio.domain.values import display_name, sort_key_for_name
+
+from ..auth import hash_token
+from ..ports.common import Clock
+from ..ports.imports import NewStudent, StudentImportStore, StudentUpdate
+from ..ports.unit_of_work import UnitOfWork
+from .plan import Plan
+
+RESULT_ERROR_LIMIT = 500
+
+
+def import_store(uow: UnitOfWork) -> StudentImportStore:
+    return uow.student_import
+
+
+
+@attrs.frozen
+class ImportResult:
+    created: int
+    updated: int
+    skipped: int
+    errors: list[RowError]
+    groups_created: list[str] = attrs.field(factory=list)
+    invited: int = 0
+    dry_run: bool = False
+
+    def summary_line(self) -> str:
+        return f"created={self.created} updated={self.updated} skipped={self.skipped} errors={len(self.errors)}"
+
+    def as_state(self) -> dict:
+        return {
+            "created": self.created, "updated": self.updated, "skipped": self.skipped,
+            "error_count": len(self.errors), "invited": self.invited,
+            "groups_created": list(self.groups_created),
+            "errors": [[e.row_number, e.reason] for e in self.errors[:RESULT_ERROR_LIMIT]],
+        }
+
+
+def write_plan(
+    uow: UnitOfWork,
+    clock: Clock,
+    organisation_id: int,
+    plan: Plan,
+    *,
+    update_existing: bool,
+    invitation_url: Callable[[str], str] | None = None,
+) -> ImportResult:
+    """All writes of one import, inside the caller's unit of work (which commits or not)."""
+    store = import_store(uow)
+    now = clock.now()
+    group_ids = store.create_groups(organisation_id, plan.groups_to_create) if plan.groups_to_create else {}
+
+    def group_id(g: int | str) -> int | None:
+        return g if isinstance(g, int) else group_ids.get(rules.fold(g))
+
+    new = [
+        NewStudent(
+            student_number=row.student_number, email=row.email, first_name=row.first_name, infix=row.infix,
+            last_name=row.last_name, sort_name=sort_key_for_name(row.first_name, row.infix, row.last_name),
+            programme_id=refs["programme"], supervisor_id=refs["supervisor"], trainer_id=refs["trainer"],
+            cohort=row.cohort,
+        )
+        for row, refs in plan.creates
+    ]
+    ids = store.insert_students(organisation_id, new, now) if new else []
+    pairs: set[tuple[int, int]] = set()
+    for (row, refs), (student_id, _user_id) in zip(plan.creates, ids):
+        pairs.update((student_id, gid) for g in refs["groups"] if (gid := group_id(g)) is not None)
+
+    updated = 0
+    if update_existing and plan.updates:
+        changes = []
+        for row, refs, old in plan.updates:
+            # An import adds and corrects; an empty optional cell never erases what is known.
+            first_name = row.first_name or old.first_name
+            infix = row.infix or old.infix
+            changes.append(
+                StudentUpdate(
+                    student_id=old.student_id, user_id=old.user_id, email=row.email, first_name=first_name,
+                    infix=infix, last_name=row.last_name,
+                    sort_name=sort_key_for_name(first_name, infix, row.last_name),
+                    programme_id=refs["programme"], supervisor_id=refs["supervisor"],
+                    trainer_id=refs["trainer"] if refs["trainer"] is not None else old.trainer_id,
+                    cohort=row.cohort or old.cohort,
+                )
+            )
+            pairs.update((old.student_id, gid) for g in refs["groups"] if (gid := group_id(g)) is not None)
+        store.update_students(changes)
+        updated = len(changes)
+    if pairs:
+        store.add_memberships(sorted(pairs))
+
+    invited = 0
+    if invitation_url is not None and new:
+        tokens, messages = [], []
+        for student, (_sid, user_id) in zip(new, ids):
+            token = secrets.token_urlsafe(32)
+            tokens.append(UserToken(
+                user_id=user_id, purpose=TokenPurpose.INVITATION, token_hash=hash_token(token),
+                created_at=now, expires_at=now + LIFETIMES[TokenPurpose.INVITATION],
+            ))
+            name = display_name(student.first_name, student.infix, student.last_name)
+            messages.append(OutboxMessage(
+                recipients=student.email,
+                subject="Je account voor MijnPortfolio",
+                body=(
+                    f"Beste {name},\n\n"
+                    "Er is een account voor je aangemaakt in MijnPortfolio, het examenplatform van je opleiding.\n"
+                    f"Kies via deze link je wachtwoord (14 dagen geldig):\n\n{invitation_url(token)}\n\n"
+                    f"Je logt daarna in met dit e-mailadres: {student.email}\n"
+                ),
+                created_at=now,
+            ))
+        store.add_invitations(tokens, messages)
+        invited = len(tokens)
+
+    return ImportResult(
+        created=len(new),
+        updated=updated,
+        skipped=0 if update_existing else len(plan.updates),
+        errors=list(plan.errors),
+        groups_created=list(plan.groups_to_create),
+        invited=invited,
+    )
+
+
+def remember_mapping(uow: UnitOfWork, clock: Clock, organisation_id: int, mapping, headers) -> None:
+    saved = uow.import_mappings.get(organisation_id)
+    value = rules.mapping_to_save(mapping, headers)
+    if saved is None:
+        uow.import_mappings.add(ImportMapping(organisation_id=organisation_id, mapping=value, updated_at=clock.now()))
+    else:
+        saved.mapping = value
+        saved.updated_at = clock.now()
+
+

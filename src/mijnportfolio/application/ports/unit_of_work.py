@@ -1,0 +1,54 @@
+"""The unit of work: one transaction, with every repository and bulk store inside it."""
+
+from __future__ import annotations
+
+from typing import Protocol, Self
+
+from .catalogue import ExamRepository, ModuleRepository, ProgrammeRepository
+from .faq import FaqRepository
+from .imports import (
+    ImportMappingRepository,
+    ImportSessionRepository,
+    StudentImportStore,
+)
+from .mail import OutboxRepository
+from .organisations import OrganisationRepository, TokenRepository, UserRepository
+from .students import GroupRepository, StudentRepository
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls everything back."""
+
+    organisations: OrganisationRepository
+    users: UserRepository
+    tokens: TokenRepository
+    outbox: OutboxRepository
+    programmes: ProgrammeRepository
+    modules: ModuleRepository
+    exams: ExamRepository
+    students: StudentRepository
+    groups: GroupRepository
+    faq: FaqRepository
+    import_sessions: ImportSessionRepository
+    import_mappings: ImportMappingRepository
+    student_import: StudentImportStore
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc_info: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def flush(self) -> None:
+        """Send pending changes so that new records get their ids, without committing."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work per use case call."""
+
+    def __call__(self) -> UnitOfWork: ...
+
+
