@@ -27,11 +27,13 @@ run: migrate
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
-# All tests: the architecture contract, unit, integration (SQLite, and PostgreSQL when
+# All tests: the architecture contracts, the type check of src/, unit, integration (SQLite, and PostgreSQL when
 # TEST_DATABASE_URL is set) and end-to-end in Chromium (when /usr/bin/chromium exists).
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest tests
 
 test-unit: $(STAMP)

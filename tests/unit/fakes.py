@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
 from typing import Iterable
@@ -63,7 +64,7 @@ class FakeFileStore:
 
 
 class _Store:
-    """Shared state behind all fake units of work made by one factory (the 'database')."""
+    """The committed state behind all fake units of work made by one factory (the 'database')."""
 
     def __init__(self) -> None:
         self.tables: dict[str, dict] = {}
@@ -71,13 +72,21 @@ class _Store:
 
 
 class FakeRepository:
-    """A dict of committed-or-pending objects by id; ids are given on add (like a flush)."""
+    """A dict of objects by id; ids are given on add (like a flush).
+
+    It works on its unit of work's private copy of the tables: what a use case changes counts
+    only once it commits, as in a real database."""
 
     key_attr = "id"
 
-    def __init__(self, store: _Store, name: str) -> None:
-        self.rows: dict = store.tables.setdefault(name, {})
-        self.store = store
+    def __init__(self, uow: "FakeUnitOfWork", name: str) -> None:
+        self.uow = uow
+        self.name = name
+        self.store = uow.store
+
+    @property
+    def rows(self) -> dict:
+        return self.uow.working.setdefault(self.name, {})
 
     def add(self, item) -> None:
         if getattr(item, self.key_attr, None) is None:
@@ -167,8 +176,8 @@ class FakeStudentRepository(FakeRepository):
 
 
 class FakeGroupRepository(FakeRepository):
-    def __init__(self, store: _Store, name: str, students: FakeStudentRepository) -> None:
-        super().__init__(store, name)
+    def __init__(self, uow: "FakeUnitOfWork", name: str, students: FakeStudentRepository) -> None:
+        super().__init__(uow, name)
         self.students = students
 
     def get_by_name(self, organisation_id: int, name: str):
@@ -202,41 +211,52 @@ class FakeImportMappingRepository(FakeRepository):
 
 
 class FakeUnitOfWork:
-    """Commits are counted; a use case that forgets to commit is visible in ``committed``.
-
-    The fakes keep objects in memory directly, so a rollback cannot undo changes: tests check
-    ``committed`` to see that a refused action did not commit.
-    """
+    """One transaction on the in-memory store: changes are made on a private copy of the
+    tables and become visible to others (and to the tests' ``store.tables``) only on
+    ``commit()``; leaving without a commit throws them away. A use case that forgets to commit
+    therefore loses its changes, as it would on a real database."""
 
     def __init__(self, store: _Store | None = None) -> None:
         self.store = store or _Store()
-        s = self.store
-        self.organisations = FakeOrganisationRepository(s, "organisations")
-        self.users = FakeUserRepository(s, "users")
-        self.tokens = FakeTokenRepository(s, "tokens")
-        self.outbox = FakeOutboxRepository(s, "outbox")
-        self.programmes = FakeProgrammeRepository(s, "programmes")
-        self.modules = FakeModuleRepository(s, "modules")
-        self.exams = FakeExamRepository(s, "exams")
-        self.students = FakeStudentRepository(s, "students")
-        self.groups = FakeGroupRepository(s, "groups", self.students)
-        self.faq = FakeFaqRepository(s, "faq")
-        self.import_sessions = FakeImportSessionRepository(s, "import_sessions")
-        self.import_mappings = FakeImportMappingRepository(s, "import_mappings")
+        self.working: dict[str, dict] = {}
+        self.organisations = FakeOrganisationRepository(self, "organisations")
+        self.users = FakeUserRepository(self, "users")
+        self.tokens = FakeTokenRepository(self, "tokens")
+        self.outbox = FakeOutboxRepository(self, "outbox")
+        self.programmes = FakeProgrammeRepository(self, "programmes")
+        self.modules = FakeModuleRepository(self, "modules")
+        self.exams = FakeExamRepository(self, "exams")
+        self.students = FakeStudentRepository(self, "students")
+        self.groups = FakeGroupRepository(self, "groups", self.students)
+        self.faq = FakeFaqRepository(self, "faq")
+        self.import_sessions = FakeImportSessionRepository(self, "import_sessions")
+        self.import_mappings = FakeImportMappingRepository(self, "import_mappings")
         self.student_import = FakeStudentImportStore(self)
         self.committed = 0
         self.rolled_back = 0
+        self._begin()
+
+    def _begin(self) -> None:
+        # One deepcopy of all tables keeps references between objects (a student's user and
+        # groups) pointing into the same copy.
+        self.working = copy.deepcopy(self.store.tables)
 
     def __enter__(self):
+        self._begin()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self.rollback()
 
     def commit(self) -> None:
+        # The committed state is a copy: later changes in this unit of work (which keeps
+        # working on its own objects, as a session does) count only at the next commit.
+        self.store.tables.clear()
+        self.store.tables.update(copy.deepcopy(self.working))
         self.committed += 1
 
     def rollback(self) -> None:
+        self._begin()
         self.rolled_back += 1
 
     def flush(self) -> None:
@@ -258,6 +278,10 @@ class FakeUnitOfWorkFactory:
     @property
     def commits(self) -> int:
         return sum(u.committed for u in self.made)
+
+    def setup(self) -> FakeUnitOfWork:
+        """A unit of work for a test's own setup: its commits are not counted in ``commits``."""
+        return FakeUnitOfWork(self.store)
 
 
 class FakeStudentImportStore:

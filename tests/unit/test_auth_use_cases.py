@@ -21,6 +21,7 @@ def uow():
         u.users.add(User(email="oud@demo.nl", role=Role.TRAINER, last_name="Oud", organisation_id=1,
                          password_hash="fake$geheim-123", active=False))
         u.users.add(User(email="nieuw@demo.nl", role=Role.TRAINER, last_name="Nieuw", organisation_id=1))
+        u.commit()
     return factory
 
 

@@ -249,6 +249,7 @@ def test_the_editor_refuses_a_criterion_without_text_or_outside_the_exam(uows):
             part.id = 1000 + number  # the fakes give no ids to children
         for number, wp in enumerate(exam.work_processes, start=1):
             wp.id = 2000 + number
+        uow.commit()
     with pytest.raises(InvalidValue, match="De tekst van het criterium is verplicht."):
         structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(1001, 2001, "  "))
     with pytest.raises(InvalidValue, match="Kies een werkproces van dit examen."):

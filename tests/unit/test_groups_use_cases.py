@@ -54,7 +54,7 @@ class FakeStudentListQuery:
 @pytest.fixture
 def world():
     factory = FakeUnitOfWorkFactory()
-    uow = factory()
+    uow = factory.setup()
     org, other = Organisation(name="Testschool"), Organisation(name="Ander")
     uow.organisations.add(org)
     uow.organisations.add(other)
@@ -77,6 +77,7 @@ def world():
     stranger = Student(organisation_id=other.id, student_number="X1", user=stranger_user, programme_id=1,
                        supervisor_id=99)
     uow.students.add(stranger)
+    uow.commit()
     return {
         "factory": factory, "query": FakeStudentListQuery(factory), "org": org, "other": other,
         "supervisor": Actor(user_id=supervisor.id, role=Role.SUPERVISOR, organisation_id=org.id),

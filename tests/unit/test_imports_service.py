@@ -42,6 +42,7 @@ def school():
         uow.programmes.add(Programme(name="Verzorgende-IG", crebo="25491", level=3))
         uow.users.add(User(email="bas@roc.nl", role=Role.SUPERVISOR, first_name="Bas", infix="de",
                            last_name="Begeleider", organisation_id=organisation.id))
+        uow.commit()
     return factory
 
 

@@ -61,6 +61,7 @@ def test_the_back_off_doubles_and_delivery_follows_when_the_server_is_back():
     mailer.fail_with = None
     clock.advance(minutes=2)
     assert send_outbox(uow, mailer, clock).sent == 1
+    [message] = uow.store.tables["outbox"].values()
     assert message.sent_at == clock.now() and message.last_error is None
     assert len(mailer.sent) == 1
 

@@ -31,7 +31,7 @@ ADMIN = Actor(user_id=1, role=Role.ADMIN)
 @pytest.fixture
 def world():
     factory = FakeUnitOfWorkFactory()
-    uow = factory()
+    uow = factory.setup()
     org, other = Organisation(name="Testschool"), Organisation(name="Ander")
     uow.organisations.add(org)
     uow.organisations.add(other)
@@ -46,6 +46,7 @@ def world():
         user = User(email=f"{key}@t.nl", role=role, last_name=key, organisation_id=org_id)
         uow.users.add(user)
         people[key] = user
+    uow.commit()
     return factory, org, other, programme, people
 
 
@@ -121,7 +122,7 @@ def test_the_supervisor_must_be_a_supervisor_of_the_same_organisation(world):
 
 def test_the_trainer_must_be_an_active_trainer_of_the_same_organisation(world):
     people = world[4]
-    people["trainer2"].active = False
+    world[0].store.tables["users"][people["trainer2"].id].active = False  # deactivated since
     with pytest.raises(InvalidValue) as info:
         create(world, trainer_id=people["trainer2"].id)
     assert info.value.field == "trainer_id"
@@ -139,8 +140,11 @@ def test_duplicates_are_refused(world):
 
 def test_the_same_number_is_allowed_in_another_organisation(world):
     _, _, other, _, people = world
-    create(world)
-    create(world, organisation_id=other.id, email="b@s.nl", supervisor_id=people["foreign"].id, trainer_id=None)
+    first = create(world)
+    second = create(world, organisation_id=other.id, email="b@s.nl", supervisor_id=people["foreign"].id, trainer_id=None)
+    stored = world[0]().students
+    assert stored.get(first).student_number == stored.get(second).student_number == "00123"
+    assert (stored.get(first).organisation_id, stored.get(second).organisation_id) == (world[1].id, other.id)
 
 
 def test_several_problems_are_reported_at_once_by_field(world):
@@ -169,7 +173,7 @@ def test_edit_keeps_own_number_and_email_and_refuses_anothers(world):
 def test_an_unchanged_link_to_a_since_deactivated_supervisor_does_not_block_an_edit(world):
     sid = create(world)
     people = world[4]
-    people["supervisor"].active = False
+    world[0].store.tables["users"][people["supervisor"].id].active = False  # deactivated since
     update_student(world[0](), ADMIN, sid, data(world, cohort="2026"))
     with pytest.raises(InvalidValue):
         create(world, student_number="3", email="drie@s.nl")  # but nobody new is linked to them
@@ -207,3 +211,12 @@ def test_a_student_sees_their_own_portfolio(world):
     me = Actor(user_id=user.id, role=Role.STUDENT, organisation_id=world[1].id)
     assert get_own_portfolio(world[0](), me).student_number == "00123"
     assert get_student_portfolio(world[0](), me, sid).may_manage is False
+
+
+def test_a_change_that_is_not_committed_is_not_kept(world):
+    """The fakes behave as a database: only a committed unit of work changes what others see."""
+    factory = world[0]
+    student_id = create(world)
+    with factory() as uow:
+        uow.students.get(student_id).cohort = "1999"
+    assert factory().students.get(student_id).cohort == "2025"

@@ -251,6 +251,7 @@ faq_items = sa.Table(
     sa.Column("question", sa.Text, nullable=False),
     sa.Column("answer", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("version", sa.Integer, nullable=False),
 )
 
 import_sessions = sa.Table(
@@ -350,6 +351,6 @@ def start_mappers() -> None:
             ),
         },
     )
-    mapper_registry.map_imperatively(FaqItem, faq_items)
+    mapper_registry.map_imperatively(FaqItem, faq_items, version_id_col=faq_items.c.version)
     mapper_registry.map_imperatively(ImportSession, import_sessions, version_id_col=import_sessions.c.version)
     mapper_registry.map_imperatively(ImportMapping, import_mappings)

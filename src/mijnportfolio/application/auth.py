@@ -125,6 +125,20 @@ def queue_password_reset_mail(
     )
 
 
+def invitation_email(name: str, email: str, url: str) -> EmailMessage:
+    """The one invitation e-mail: a new user (staff or student) chooses a password by ``url``."""
+    return EmailMessage(
+        to=(email,),
+        subject="Je account voor MijnPortfolio",
+        body=(
+            f"Beste {name},\n\n"
+            "Er is een account voor je aangemaakt in MijnPortfolio, het examenplatform van je school.\n"
+            f"Kies via deze link je wachtwoord (14 dagen geldig):\n\n{url}\n\n"
+            f"Je logt daarna in met dit e-mailadres: {email}\n"
+        ),
+    )
+
+
 def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise WeakPassword()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import attrs
 
@@ -12,24 +13,27 @@ from .ports.common import Clock, Mailer
 from .ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
+def outbox_message(message: EmailMessage, now: dt.datetime) -> OutboxMessage:
+    """``message`` as a row of the outbox (attachments base64 in JSON)."""
+    return OutboxMessage(
+        recipients=",".join(message.to),
+        subject=message.subject,
+        body=message.body,
+        created_at=now,
+        attachments=[
+            {
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "data": base64.b64encode(a.data).decode("ascii"),
+            }
+            for a in message.attachments
+        ],
+    )
+
+
 def queue_mail(uow: UnitOfWork, clock: Clock, message: EmailMessage) -> None:
     """Add ``message`` to the outbox inside the caller's unit of work (it commits)."""
-    uow.outbox.add(
-        OutboxMessage(
-            recipients=",".join(message.to),
-            subject=message.subject,
-            body=message.body,
-            created_at=clock.now(),
-            attachments=[
-                {
-                    "filename": a.filename,
-                    "content_type": a.content_type,
-                    "data": base64.b64encode(a.data).decode("ascii"),
-                }
-                for a in message.attachments
-            ],
-        )
-    )
+    uow.outbox.add(outbox_message(message, clock.now()))
 
 
 def _to_message(item: OutboxMessage) -> EmailMessage:

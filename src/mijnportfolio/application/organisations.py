@@ -14,13 +14,12 @@ from mijnportfolio.domain.errors import (
     NotFound,
     WeakPassword,
 )
-from mijnportfolio.domain.mail import EmailMessage
 from mijnportfolio.domain.organisations import STAFF_ROLES, Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor, Permission, require
 from mijnportfolio.domain.tokens import TokenPurpose
 from mijnportfolio.domain.values import normalise_email, optional_text, required_text
 
-from .auth import check_password, issue_token, queue_password_reset_mail
+from .auth import check_password, invitation_email, issue_token, queue_password_reset_mail
 from .mail import queue_mail
 from .ports.common import Clock, PasswordHasher
 from .ports.organisations import Page, StaffUserQueries, UserListFilter
@@ -201,20 +200,7 @@ def create_staff_user(
 def send_invitation(uow: UnitOfWork, clock: Clock, user: User, invitation_url: Callable[[str], str]) -> None:
     """Queue the e-mail with which a new user chooses a password (inside the caller's unit of work)."""
     token = issue_token(uow, clock, user, TokenPurpose.INVITATION)
-    queue_mail(
-        uow,
-        clock,
-        EmailMessage(
-            to=(user.email,),
-            subject="Je account voor MijnPortfolio",
-            body=(
-                f"Beste {user.full_name},\n\n"
-                "Er is een account voor je aangemaakt in MijnPortfolio, het examenplatform.\n"
-                f"Kies via deze link je wachtwoord (14 dagen geldig):\n\n{invitation_url(token)}\n\n"
-                f"Je logt daarna in met dit e-mailadres: {user.email}\n"
-            ),
-        ),
-    )
+    queue_mail(uow, clock, invitation_email(user.full_name, user.email, invitation_url(token)))
 
 
 @attrs.frozen

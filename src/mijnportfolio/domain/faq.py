@@ -11,3 +11,4 @@ class FaqItem:
     answer: str
     position: int = 0
     id: int | None = None
+    version: int = 1

@@ -9,11 +9,11 @@ import attrs
 
 from mijnportfolio.domain import imports as rules
 from mijnportfolio.domain.imports import ImportMapping, RowError
-from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.tokens import LIFETIMES, TokenPurpose, UserToken
 from mijnportfolio.domain.values import display_name, sort_key_for_name
 
-from ..auth import hash_token
+from ..auth import hash_token, invitation_email
+from ..mail import outbox_message
 from ..ports.common import Clock
 from ..ports.imports import NewStudent, StudentImportStore, StudentUpdate
 from ..ports.unit_of_work import UnitOfWork
@@ -113,17 +113,7 @@ def write_plan(
                 created_at=now, expires_at=now + LIFETIMES[TokenPurpose.INVITATION],
             ))
             name = display_name(student.first_name, student.infix, student.last_name)
-            messages.append(OutboxMessage(
-                recipients=student.email,
-                subject="Je account voor MijnPortfolio",
-                body=(
-                    f"Beste {name},\n\n"
-                    "Er is een account voor je aangemaakt in MijnPortfolio, het examenplatform van je opleiding.\n"
-                    f"Kies via deze link je wachtwoord (14 dagen geldig):\n\n{invitation_url(token)}\n\n"
-                    f"Je logt daarna in met dit e-mailadres: {student.email}\n"
-                ),
-                created_at=now,
-            ))
+            messages.append(outbox_message(invitation_email(name, student.email, invitation_url(token)), now))
         store.add_invitations(tokens, messages)
         invited = len(tokens)
 
