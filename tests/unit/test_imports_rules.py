@@ -133,3 +133,18 @@ def test_arbitrary_headers_never_break_the_mapping(headers):
     mapping = rules.suggest_mapping(headers)
     used = [i for i in mapping.values() if i is not None]
     assert len(used) == len(set(used)) and all(0 <= i < len(headers) for i in used)
+
+
+def test_headers_of_dutch_student_administrations_are_recognised():
+    # Eduarte, Magister and Somtoday exports name their columns like this.
+    headers = ["Stamnr", "Roepnaam", "Tussenv.", "Achternaam", "E-mailadres", "Opleiding", "Mentor"]
+    assert rules.suggest_mapping(headers) == {
+        "student_number": 0, "first_name": 1, "infix": 2, "last_name": 3, "email": 4, "programme": 5,
+        "supervisor": 6, "trainer": None, "groups": None, "cohort": None,
+    }
+    for header in ("Stamnr", "Stamnr.", "Stamnummer", "STAMNUMMER", "Leerlingnummer", "Leerlingnr."):
+        assert rules.field_for_header(header) == "student_number", header
+    assert rules.field_for_header("Mentor") == "supervisor"
+    assert rules.field_for_header("Roepnaam") == "first_name"
+    for header in ("Tussenv.", "Tussenv", "Voorv."):
+        assert rules.field_for_header(header) == "infix", header

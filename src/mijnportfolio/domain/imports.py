@@ -77,6 +77,7 @@ class ImportField:
 FIELDS: tuple[ImportField, ...] = (
     ImportField("student_number", "Studentnummer", True, 50, (
         "studentnummer", "studentnr", "student nr", "leerlingnummer", "leerlingnr", "llnr", "lln nr",
+        "stamnummer", "stamnr", "stam nr",
         "deelnemernummer", "deelnemernr", "studentcode", "student number", "student id", "studentid",
         "student no", "nummer", "id",
     )),
@@ -84,7 +85,7 @@ FIELDS: tuple[ImportField, ...] = (
         "voornaam", "roepnaam", "voornamen", "first name", "firstname", "given name", "forename",
     )),
     ImportField("infix", "Tussenvoegsel", False, 50, (
-        "tussenvoegsel", "tussenvoegsels", "voorvoegsel", "voorvoegsels", "tussenv", "infix",
+        "tussenvoegsel", "tussenvoegsels", "voorvoegsel", "voorvoegsels", "tussenv", "voorv", "infix",
         "prefix", "middle name", "name prefix",
     )),
     ImportField("last_name", "Achternaam", True, 150, (
