@@ -7,10 +7,11 @@ create_all outside tests. ``start_mappers()`` is idempotent and called by the co
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm import configure_mappers, registry, relationship
 
 from mijnportfolio.domain.catalogue import (
     CoreTask,
@@ -25,6 +26,7 @@ from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors, JustificationRule, PassMark
 from mijnportfolio.domain.students import ParticipantGroup, Student
 from mijnportfolio.domain.tokens import TokenPurpose, UserToken
 
@@ -56,6 +58,45 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc)
+
+
+class PassMarkType(sa.types.TypeDecorator):
+    """A PassMark as NUMERIC(3, 1)."""
+
+    impl = sa.Numeric(3, 1)
+    cache_ok = True
+
+    def process_bind_param(self, value: PassMark | None, dialect):
+        return None if value is None else PassMark.parse(value).value
+
+    def process_result_value(self, value: Decimal | None, dialect):
+        return None if value is None else PassMark(Decimal(value).quantize(Decimal("0.1")))
+
+
+class JustificationRuleType(sa.types.TypeDecorator):
+    """A JustificationRule as its text "1,2,5"."""
+
+    impl = sa.String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: JustificationRule | None, dialect):
+        return None if value is None else value.to_text()
+
+    def process_result_value(self, value: str | None, dialect):
+        return None if value is None else JustificationRule.from_text(value)
+
+
+class DescriptorsType(sa.types.TypeDecorator):
+    """Descriptors as JSON {"1": "...", "5": "..."}."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Descriptors | dict | None, dialect):
+        return Descriptors.parse(value).to_json()
+
+    def process_result_value(self, value: dict | None, dialect):
+        return Descriptors.parse(value or {})
 
 
 def _enum(enum_cls, length: int = 20) -> sa.Enum:
@@ -155,8 +196,8 @@ exams = sa.Table(
     sa.Column("planning_instruction", sa.Text),
     sa.Column("location", sa.Text),
     sa.Column("max_attempts", sa.Integer),
-    sa.Column("pass_mark", sa.Numeric(3, 1), nullable=False, default=Decimal("5.5")),
-    sa.Column("justification_scores", sa.String(20), nullable=False, default="1,2,5"),
+    sa.Column("pass_mark", PassMarkType, nullable=False, default=DEFAULT_PASS_MARK),
+    sa.Column("justification_scores", JustificationRuleType, nullable=False, default=DEFAULT_JUSTIFICATION_RULE),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("version", sa.Integer, nullable=False),
     sa.UniqueConstraint("programme_id", "code", name="uq_exams_programme_code"),
@@ -203,7 +244,7 @@ criteria = sa.Table(
     sa.Column("work_process_id", sa.ForeignKey("work_processes.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("knock_out", sa.Boolean, nullable=False, default=False),
-    sa.Column("descriptors", sa.JSON, nullable=False, default=dict),
+    sa.Column("descriptors", DescriptorsType, nullable=False, default=Descriptors),
     sa.Column("position", sa.Integer, nullable=False, default=0),
 )
 
@@ -279,14 +320,25 @@ import_mappings = sa.Table(
 
 
 _started = False
+_lock = threading.Lock()
 
 
 def start_mappers() -> None:
-    """Map the attrs classes onto the tables (once per process)."""
+    """Map the attrs classes onto the tables and configure the mappers (once per process).
+
+    Configuring here, while the app is built, matters: SQLAlchemy otherwise configures the
+    mappers lazily on first use, and a fresh server worker that gets several requests at once
+    can then see a half-configured mapper ('Mapper' object has no attribute 'primary_key')."""
     global _started
-    if _started:
-        return
-    _started = True
+    with _lock:
+        if _started:
+            return
+        _map()
+        configure_mappers()
+        _started = True
+
+
+def _map() -> None:
     mapper_registry.map_imperatively(
         Organisation, organisations, version_id_col=organisations.c.version
     )
@@ -323,6 +375,7 @@ def start_mappers() -> None:
         exams,
         version_id_col=exams.c.version,
         properties={
+            "justification_rule": exams.c.justification_scores,
             "parts": relationship(
                 ExamPart, order_by=exam_parts.c.number, cascade="all, delete-orphan", lazy="selectin"
             ),

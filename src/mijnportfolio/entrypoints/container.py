@@ -21,8 +21,9 @@ from .config import Settings
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
-    engine = providers.Singleton(make_engine, settings.provided.database_url)
-    session_factory = providers.Singleton(make_session_factory, engine)
+    # Thread-safe: a fresh server worker may get its first requests in parallel threads.
+    engine = providers.ThreadSafeSingleton(make_engine, settings.provided.database_url)
+    session_factory = providers.ThreadSafeSingleton(make_session_factory, engine)
 
     # A fresh unit of work for every use case call.
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
@@ -54,5 +55,10 @@ class Container(containers.DeclarativeContainer):
 
 
 def build_container(settings: Settings) -> Container:
-    container = Container(settings=settings)
-    return container
+    return Container(settings=settings)
+
+
+def prepare(container: Container) -> None:
+    """Build what every request shares before the first one arrives: the engine and the session
+    factory, which maps and configures the ORM completely (never lazily, under load)."""
+    container.session_factory()

@@ -16,7 +16,7 @@ from mijnportfolio.application.auth import load_session_user
 from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 
 from ..config import Settings, settings_from_env
-from ..container import build_container
+from ..container import build_container, prepare
 from .extensions import limiter
 from .support import SessionUser, container
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, container_overrides: dict | 
     for name, provider in (container_overrides or {}).items():
         getattr(c, name).override(provider)
     app.extensions["container"] = c
+    prepare(c)
 
     CSRFProtect(app)
     Bootstrap5(app)
