@@ -37,7 +37,7 @@ def test_a_full_exam_survives_the_round_trip_through_the_database(uow_factory):
         assert [p.number for p in loaded.parts] == [1, 2]
         first = loaded.parts[0].criteria[0]
         assert first.work_process.code == "B1-K1-W1" and first.work_process.core_task.code == "B1-K1"
-        assert first.descriptors == {"1": "Brengt de gezondheidstoestand niet in kaart.",
+        assert first.descriptors.to_json() == {"1": "Brengt de gezondheidstoestand niet in kaart.",
                                      "3": "Brengt de belangrijkste aspecten in kaart.",
                                      "5": "Brengt alle aspecten volledig en onderbouwd in kaart."}
         assert loaded.parts[0].criteria[1].knock_out is True

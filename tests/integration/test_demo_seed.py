@@ -58,7 +58,7 @@ def test_the_programme_and_exam_lm_have_two_parts_with_sound_criteria(uow_factor
             for criterion in part.criteria:
                 assert criterion.work_process.id in exam_work_processes
                 assert criterion.work_process.core_task.id in exam_core_tasks
-                assert set(criterion.descriptors) == {"1", "2", "3", "4", "5"}
+                assert {score.value for score in criterion.descriptors} == {1, 2, 3, 4, 5}
                 assert all(text.strip() for text in criterion.descriptors.values())
         knock_outs = [c for c in exam.criteria() if c.knock_out]
         assert 1 <= len(knock_outs) <= 2

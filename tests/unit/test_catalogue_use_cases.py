@@ -29,6 +29,7 @@ from mijnportfolio.domain.catalogue import (
 from mijnportfolio.domain.errors import DuplicateName, InvalidValue, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
+from mijnportfolio.domain.scores import Score
 from tests.unit.fakes import FakeUnitOfWorkFactory
 
 ADMIN = Actor(user_id=1, role=Role.ADMIN)
@@ -188,7 +189,7 @@ def test_build_exam_makes_the_whole_aggregate_for_the_demo_seed():
     assert (exam.programme_id, exam.module_id, exam.code) == (7, 3, "LM")
     assert [len(p.criteria) for p in exam.parts] == [2, 1]
     assert {w.core_task.code for w in exam.work_processes} == {"B1-K1", "B1-K2"}
-    assert exam.parts[0].criteria[0].descriptors["5"].startswith("Brengt alle aspecten")
+    assert exam.parts[0].criteria[0].descriptors[Score(5)].startswith("Brengt alle aspecten")
     assert exam.to_definition("Beroepsgericht") == _definition()
 
 

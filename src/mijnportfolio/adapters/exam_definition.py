@@ -298,7 +298,7 @@ def load_document(data: bytes, filename: str = "") -> Any:
     """The parsed JSON or YAML of ``data`` (plain dicts, lists and scalars)."""
     if len(data) > MAX_BYTES:
         raise InvalidExamDefinition(
-            [f"Het bestand is te groot ({len(data) // 1024} kB); een examenbestand mag hoogstens 1 MB zijn."]
+            ["Het bestand is te groot: een examenbestand mag hoogstens 1 MB zijn. Kies een kleiner bestand."]
         )
     text = _decode(data)
     if not text.strip():

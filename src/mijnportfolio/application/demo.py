@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from mijnportfolio.domain.catalogue import (
-    DEFAULT_JUSTIFICATION_SCORES,
-    DEFAULT_PASS_MARK,
     CoreTask,
     Criterion,
     Exam,
@@ -15,6 +13,7 @@ from mijnportfolio.domain.catalogue import (
 )
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors
 from mijnportfolio.domain.students import ParticipantGroup, Student
 
 from .ports.common import Clock, PasswordHasher
@@ -494,7 +493,7 @@ def _exam(uow, programme: Programme, definition: dict) -> Exam:
             criteria=[
                 Criterion(
                     text=text, work_process=work_processes[wp], knock_out=knock_out,
-                    descriptors=dict(descriptors), position=position,
+                    descriptors=Descriptors.parse(descriptors), position=position,
                 )
                 for position, (wp, knock_out, text, descriptors) in enumerate(part["criteria"], start=1)
             ],
@@ -510,7 +509,7 @@ def _exam(uow, programme: Programme, definition: dict) -> Exam:
         location=definition["location"],
         max_attempts=definition["max_attempts"],
         pass_mark=DEFAULT_PASS_MARK,
-        justification_scores=",".join(str(s) for s in sorted(DEFAULT_JUSTIFICATION_SCORES)),
+        justification_rule=DEFAULT_JUSTIFICATION_RULE,
         parts=parts,
         core_tasks=core_tasks,
         work_processes=list(work_processes.values()),

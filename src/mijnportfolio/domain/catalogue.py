@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Iterable, Mapping
 
 import attrs
 
 from .errors import DomainError, InvalidValue, ValidationErrors
+from .scores import (
+    DEFAULT_JUSTIFICATION_RULE,
+    DEFAULT_PASS_MARK,
+    Descriptors,
+    JustificationRule,
+    PassMark,
+    descriptor_score,
+)
 
-DEFAULT_PASS_MARK = Decimal("5.5")
-DEFAULT_JUSTIFICATION_SCORES: frozenset[int] = frozenset({1, 2, 5})
-SCORES = (1, 2, 3, 4, 5)
 
 # Sizes a real exam never reaches; they keep a bad upload from swamping the database.
 MAX_PARTS = 50
@@ -62,6 +67,12 @@ class StructureInUse(DomainError):
     default_message = "Dit onderdeel van de examenstructuur is nog in gebruik."
 
 
+class StructureLimitReached(DomainError):
+    """An exam has at most MAX_PARTS parts and MAX_CRITERIA criteria; real exams never come close."""
+
+    default_message = "Dit examen heeft het grootst mogelijke aantal onderdelen of criteria bereikt."
+
+
 class InvalidExamDefinition(ValidationErrors):
     """An uploaded or built exam definition breaks one or more rules; nothing was stored."""
 
@@ -87,38 +98,13 @@ def validate_code(value: str | None, label: str = "De code", *, field: str = "co
 
 
 def validate_pass_mark(value: object) -> Decimal:
-    """The cesuur: a grade from 1,0 to 10,0 with at most one decimal (a comma is fine)."""
-    if isinstance(value, bool) or value is None or value == "":
-        raise InvalidValue("Vul een cesuur in, bijvoorbeeld 5,5.", field="pass_mark")
-    try:
-        mark = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise InvalidValue(f"De cesuur '{value}' is geen getal; gebruik bijvoorbeeld 5,5.", field="pass_mark") from None
-    if not mark.is_finite() or mark < 1 or mark > 10:
-        raise InvalidValue("De cesuur moet tussen 1,0 en 10,0 liggen.", field="pass_mark")
-    if mark != mark.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP):
-        raise InvalidValue("De cesuur mag hoogstens één decimaal hebben (bijvoorbeeld 5,5).", field="pass_mark")
-    return mark.quantize(Decimal("0.1"))
+    """The cesuur of a form or file as a number (see ``PassMark``)."""
+    return PassMark.parse(value).value
 
 
-def validate_justification_scores(values: Iterable[object]) -> str:
-    """The scores (1-5) that need a justification, stored as "1,2,5"."""
-    scores: set[int] = set()
-    for value in values:
-        if isinstance(value, bool):
-            raise InvalidValue("Een score voor onderbouwing moet 1, 2, 3, 4 of 5 zijn.", field="justification_scores")
-        try:
-            score = int(str(value).strip())
-        except ValueError:
-            raise InvalidValue(
-                f"'{value}' is geen score; kies uit 1 t/m 5.", field="justification_scores"
-            ) from None
-        if score not in SCORES:
-            raise InvalidValue(
-                f"Score {score} bestaat niet (alleen 1 t/m 5).", field="justification_scores"
-            )
-        scores.add(score)
-    return ",".join(str(s) for s in sorted(scores))
+def validate_justification_scores(values: Iterable[object]) -> JustificationRule:
+    """The scores (1-5) that need a justification, from a form or file (see ``JustificationRule``)."""
+    return JustificationRule.parse(values)
 
 
 def validate_max_attempts(value: object) -> int | None:
@@ -139,33 +125,9 @@ def validate_max_attempts(value: object) -> int | None:
     return number
 
 
-def normalise_descriptors(values: Mapping[object, object]) -> dict[str, str]:
-    """Descriptor texts by score: keys "1".."5"; empty texts are left out."""
-    result: dict[str, str] = {}
-    for key, text in values.items():
-        score = _score_key(key)
-        if score is None:
-            raise InvalidValue(
-                f"Een beschrijving voor score {key} is niet toegestaan (alleen 1 t/m 5).", field="descriptors"
-            )
-        cleaned = ("" if text is None else str(text)).strip()
-        if len(cleaned) > MAX_TEXT:
-            raise InvalidValue(
-                f"De beschrijving voor score {score} mag hoogstens {MAX_TEXT} tekens lang zijn.", field="descriptors"
-            )
-        if cleaned:
-            result[str(score)] = cleaned
-    return dict(sorted(result.items()))
-
-
-def _score_key(key: object) -> int | None:
-    if isinstance(key, bool):
-        return None
-    try:
-        score = int(str(key).strip())
-    except ValueError:
-        return None
-    return score if score in SCORES and str(key).strip() == str(score) else None
+def normalise_descriptors(values: Mapping[object, object]) -> Descriptors:
+    """Descriptor texts by score (1-5); empty texts are left out."""
+    return Descriptors.parse(values)
 
 
 @attrs.define(slots=False, eq=False)
@@ -216,13 +178,13 @@ class WorkProcess:
 class Criterion:
     """One line of the assessment form, scored 1-5, in one part and under one work process.
 
-    ``descriptors`` maps a score (1-5) to the text that describes that level.
+    ``descriptors`` gives the text that describes each level (1-5).
     """
 
     text: str
     work_process: WorkProcess | None = None
     knock_out: bool = False
-    descriptors: dict[str, str] = attrs.field(factory=dict)
+    descriptors: Descriptors = Descriptors()
     position: int = 0
     id: int | None = None
     part_id: int | None = None
@@ -254,8 +216,8 @@ class Exam:
     planning_instruction: str | None = None
     location: str | None = None
     max_attempts: int | None = None
-    pass_mark: Decimal = DEFAULT_PASS_MARK
-    justification_scores: str = "1,2,5"
+    pass_mark: PassMark = DEFAULT_PASS_MARK
+    justification_rule: JustificationRule = DEFAULT_JUSTIFICATION_RULE
     parts: list[ExamPart] = attrs.field(factory=list)
     core_tasks: list[CoreTask] = attrs.field(factory=list)
     work_processes: list[WorkProcess] = attrs.field(factory=list)
@@ -265,7 +227,7 @@ class Exam:
 
     @property
     def justification_score_set(self) -> frozenset[int]:
-        return frozenset(int(s) for s in self.justification_scores.split(",") if s.strip())
+        return frozenset(self.justification_rule.values)
 
     def criteria(self) -> list[Criterion]:
         return [c for part in sorted(self.parts, key=lambda p: p.number) for c in part.criteria]
@@ -287,7 +249,7 @@ class Exam:
     def add_part(self, title: str) -> ExamPart:
         """A new part gets the next number: parts are always numbered 1..n."""
         if len(self.parts) >= MAX_PARTS:
-            raise InvalidValue(f"Een examen heeft hoogstens {MAX_PARTS} onderdelen.")
+            raise StructureLimitReached(f"Een examen heeft hoogstens {MAX_PARTS} onderdelen.")
         part = ExamPart(number=len(self.parts) + 1, title=title)
         self.parts.append(part)
         return part
@@ -341,7 +303,7 @@ class Exam:
 
     def add_criterion(self, part: ExamPart, criterion: Criterion) -> None:
         if len(self.criteria()) >= MAX_CRITERIA:
-            raise InvalidValue(f"Een examen heeft hoogstens {MAX_CRITERIA} criteria.")
+            raise StructureLimitReached(f"Een examen heeft hoogstens {MAX_CRITERIA} criteria.")
         criterion.position = max((c.position for c in part.criteria), default=-1) + 1
         part.criteria.append(criterion)
 
@@ -393,8 +355,8 @@ class Exam:
         self.planning_instruction = definition.planning_instruction
         self.location = definition.location
         self.max_attempts = definition.max_attempts
-        self.pass_mark = definition.scoring.pass_mark
-        self.justification_scores = ",".join(str(s) for s in sorted(set(definition.scoring.justification_scores)))
+        self.pass_mark = PassMark.parse(definition.scoring.pass_mark)
+        self.justification_rule = JustificationRule.parse(definition.scoring.justification_scores)
         by_code: dict[str, WorkProcess] = {}
         for ct_position, ct_def in enumerate(definition.core_tasks):
             core_task = CoreTask(code=ct_def.code, title=ct_def.title, position=ct_position)
@@ -438,7 +400,7 @@ class Exam:
                         work_process=c.work_process.code if c.work_process else "",
                         text=c.text,
                         knock_out=bool(c.knock_out),
-                        descriptors={int(k): v for k, v in sorted((c.descriptors or {}).items())},
+                        descriptors=c.descriptors.by_number(),
                     )
                     for c in sorted(part.criteria, key=lambda c: c.position)
                 ),
@@ -453,8 +415,8 @@ class Exam:
             location=self.location,
             max_attempts=self.max_attempts,
             scoring=ScoringDefinition(
-                pass_mark=Decimal(self.pass_mark).quantize(Decimal("0.1")),
-                justification_scores=tuple(sorted(self.justification_score_set)),
+                pass_mark=self.pass_mark.value,
+                justification_scores=self.justification_rule.values,
             ),
             core_tasks=tuple(core_tasks),
             parts=parts,
@@ -496,8 +458,8 @@ class PartDefinition:
 
 @attrs.frozen
 class ScoringDefinition:
-    pass_mark: Decimal = DEFAULT_PASS_MARK
-    justification_scores: tuple[int, ...] = tuple(sorted(DEFAULT_JUSTIFICATION_SCORES))
+    pass_mark: Decimal = DEFAULT_PASS_MARK.value
+    justification_scores: tuple[int, ...] = DEFAULT_JUSTIFICATION_RULE.values
 
 
 @attrs.frozen
@@ -635,12 +597,12 @@ def definition_problems(definition: ExamDefinition) -> list[str]:
             if not isinstance(criterion.knock_out, bool):
                 problems.append(f"{c_place}: knock_out moet true of false zijn.")
             for key in criterion.descriptors:
-                if _score_key(key) is None:
+                if descriptor_score(key) is None:
                     named = f"score {key}" if isinstance(key, int) and not isinstance(key, bool) else f"'{key}'"
                     problems.append(
                         f"{c_place}: een beschrijving voor {named} is niet toegestaan (alleen 1 t/m 5)."
                     )
-            check(c_place, normalise_descriptors, {k: v for k, v in criterion.descriptors.items() if _score_key(k)})
+            check(c_place, normalise_descriptors, {k: v for k, v in criterion.descriptors.items() if descriptor_score(k)})
     if total_criteria > MAX_CRITERIA:
         problems.append(f"Examen: hoogstens {MAX_CRITERIA} criteria.")
     for ct_index, core_task in enumerate(definition.core_tasks):

@@ -104,3 +104,16 @@ class GroupNotEmpty(DomainError):
     """A participant group with members is only deleted after explicit confirmation."""
 
     default_message = "Deze deelnemergroep heeft nog deelnemers. Bevestig dat je de groep toch wilt verwijderen."
+
+
+class CannotDeactivateYourself(DomainError):
+    """An admin cannot deactivate their own account or take away their own admin rights: the
+    platform would lose the person who is acting."""
+
+    default_message = "Je kunt jezelf niet deactiveren."
+
+
+class AccountInactive(DomainError):
+    """A deactivated account gets no e-mail (invitation, password link) until it is activated."""
+
+    default_message = "Dit account is gedeactiveerd. Activeer het eerst."

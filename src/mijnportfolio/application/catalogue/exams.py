@@ -13,12 +13,11 @@ from mijnportfolio.domain.catalogue import (
     Module,
     check_definition,
     validate_code,
-    validate_justification_scores,
     validate_max_attempts,
-    validate_pass_mark,
 )
-from mijnportfolio.domain.errors import InvalidValue
+from mijnportfolio.domain.errors import ConcurrentModification, InvalidValue
 from mijnportfolio.domain.permissions import Actor, Permission, require
+from mijnportfolio.domain.scores import JustificationRule, PassMark
 from mijnportfolio.domain.values import optional_text, required_text
 
 from ..ports.unit_of_work import UnitOfWork
@@ -48,8 +47,8 @@ def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: 
         ),
         location=optional_text(data.location, max_length=2000, label="Locatie", field="location"),
         max_attempts=validate_max_attempts(data.max_attempts),
-        pass_mark=validate_pass_mark(data.pass_mark),
-        justification_scores=validate_justification_scores(data.justification_scores),
+        pass_mark=PassMark.parse(data.pass_mark),
+        justification_rule=JustificationRule.parse(data.justification_scores),
         module_id=None,
     )
     if data.module_id:
@@ -83,10 +82,16 @@ def create_exam(uow: UnitOfWork, actor: Actor, programme_id: int, data: ExamData
         return exam.id
 
 
-def update_exam(uow: UnitOfWork, actor: Actor, exam_id: int, data: ExamData) -> None:
+def update_exam(
+    uow: UnitOfWork, actor: Actor, exam_id: int, data: ExamData, *, expected_version: int | None = None
+) -> None:
+    """Change the exam's header. With ``expected_version`` (the version the form was loaded
+    with) a change someone else saved in the meantime is refused instead of overwritten."""
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        if expected_version is not None and exam.version != expected_version:
+            raise ConcurrentModification()
         for key, value in _validated_exam(uow, exam.programme_id, data, exam.id).items():
             setattr(exam, key, value)
         uow.commit()

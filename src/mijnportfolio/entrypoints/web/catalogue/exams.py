@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -26,7 +27,7 @@ from mijnportfolio.domain.catalogue import InvalidExamDefinition
 from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 
 from ..support import actor, admin_required, container
-from ..views import int_or_none, post_action
+from ..views import Required, int_or_none, post_action
 from . import bp, catalogue_form, exam_crumbs, programme_crumbs
 
 SCORE_CHOICES = [(str(s), str(s)) for s in range(1, 6)]
@@ -38,16 +39,17 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ExamForm(FlaskForm):
-    code = StringField("Code")
-    name = StringField("Naam")
+    code = StringField("Code", validators=[Required()])
+    name = StringField("Naam", validators=[Required()])
     module_id = SelectField("Module", choices=[], validate_choice=False)
     planning_instruction = TextAreaField("Planningsinstructie", render_kw={"rows": 3})
     location = TextAreaField("Locatie", render_kw={"rows": 2})
     max_attempts = StringField("Maximaal aantal pogingen")
-    pass_mark = StringField("Cesuur", default="5,5")
+    pass_mark = StringField("Cesuur", default="5,5", validators=[Required()])
     justification_scores = MultiCheckboxField(
         "Onderbouwing verplicht bij score", choices=SCORE_CHOICES, default=["1", "2", "5"], validate_choice=False
     )
+    version = HiddenField()
 
 
 class UploadForm(FlaskForm):
@@ -69,6 +71,7 @@ def _exam_form(programme_id: int, exam: views.ExamView | None) -> ExamForm:
             "max_attempts": "" if exam.max_attempts is None else str(exam.max_attempts),
             "pass_mark": str(exam.pass_mark).replace(".", ","),
             "justification_scores": [str(s) for s in exam.justification_scores],
+            "version": str(exam.version),
         })
     form.module_id.choices = [("", "(geen module)")] + [
         (str(i), n) for i, n in programmes.module_choices(container().uow(), actor(), programme_id)
@@ -129,7 +132,9 @@ def exam_edit(exam_id: int):
     form = _exam_form(view.programme_id, view)
 
     def save() -> str:
-        use_cases.update_exam(container().uow(), actor(), exam_id, _exam_data(form))
+        use_cases.update_exam(
+            container().uow(), actor(), exam_id, _exam_data(form), expected_version=int_or_none(form.version.data)
+        )
         return url_for("catalogue.exam", exam_id=exam_id)
 
     return catalogue_form(
