@@ -45,7 +45,7 @@ _TYPE = "__not_a_mapping__"
 # --- fields with Dutch messages ------------------------------------------------------------
 
 
-def _messages(label: str, **extra: str) -> dict[str, str]:
+def _messages(label: str, **extra: str) -> dict[str, str | list[Any] | dict[Any, Any]]:
     return {"required": f"{label} ontbreekt.", "null": f"{label} mag niet leeg (null) zijn.", **extra}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import configure_mappers, registry, relationship
@@ -92,7 +93,7 @@ class DescriptorsType(sa.types.TypeDecorator):
     impl = sa.JSON
     cache_ok = True
 
-    def process_bind_param(self, value: Descriptors | dict | None, dialect):
+    def process_bind_param(self, value: Descriptors | dict[Any, object] | None, dialect):
         return Descriptors.parse(value).to_json()
 
     def process_result_value(self, value: dict | None, dialect):

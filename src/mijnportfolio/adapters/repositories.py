@@ -91,7 +91,7 @@ class SqlAlchemyOutboxRepository(_Base):
     def pending_count(self) -> int:
         return self.session.scalar(
             sa.select(sa.func.count()).select_from(orm.outbox).where(orm.outbox.c.sent_at.is_(None))
-        )
+        ) or 0
 
 
 class SqlAlchemyProgrammeRepository(_Base):
@@ -106,7 +106,7 @@ class SqlAlchemyProgrammeRepository(_Base):
     def student_count(self, programme_id: int) -> int:
         return self.session.scalar(
             sa.select(sa.func.count()).select_from(orm.students).where(orm.students.c.programme_id == programme_id)
-        )
+        ) or 0
 
 
 class SqlAlchemyModuleRepository(_Base):
@@ -203,7 +203,7 @@ class SqlAlchemyGroupRepository(_Base):
             sa.select(sa.func.count())
             .select_from(orm.student_groups)
             .where(orm.student_groups.c.group_id == group_id)
-        )
+        ) or 0
 
 
 class SqlAlchemyFaqRepository(_Base):

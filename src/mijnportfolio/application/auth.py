@@ -16,7 +16,7 @@ from mijnportfolio.domain.values import is_valid_email
 
 from .mail import queue_mail
 from .ports.common import Clock, PasswordHasher
-from .ports.unit_of_work import UnitOfWork
+from .ports.unit_of_work import UnitOfWork, saved_id
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -44,7 +44,7 @@ class LoggedInUser:
 
 def _session_view(user: User) -> LoggedInUser:
     return LoggedInUser(
-        id=user.id, email=user.email, role=user.role.value, organisation_id=user.organisation_id,
+        id=saved_id(user.id), email=user.email, role=user.role.value, organisation_id=user.organisation_id,
         full_name=user.full_name, language=user.language,
     )
 
@@ -84,7 +84,7 @@ def issue_token(uow: UnitOfWork, clock: Clock, user: User, purpose: TokenPurpose
     now = clock.now()
     uow.tokens.add(
         UserToken(
-            user_id=user.id, purpose=purpose, token_hash=hash_token(token),
+            user_id=saved_id(user.id), purpose=purpose, token_hash=hash_token(token),
             created_at=now, expires_at=now + LIFETIMES[purpose],
         )
     )

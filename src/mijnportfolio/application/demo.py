@@ -17,7 +17,7 @@ from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS
 from mijnportfolio.domain.students import ParticipantGroup, Student
 
 from .ports.common import Clock, PasswordHasher
-from .ports.unit_of_work import UnitOfWorkFactory
+from .ports.unit_of_work import UnitOfWorkFactory, saved_id
 
 DEMO_PASSWORD = "demo1234"
 DEMO_ORGANISATION = "Demo ROC"
@@ -435,7 +435,7 @@ def _seed_catalogue_and_students(uow, clock, organisation, staff, password_hash)
             organisation_id=organisation.id,
             student_number=number,
             user=user,
-            programme_id=vig.id,
+            programme_id=saved_id(vig.id),
             supervisor_id=staff[supervisor].id,
             trainer_id=staff[trainer].id if trainer else None,
             cohort=cohort,
@@ -474,7 +474,7 @@ def _exam(uow, programme: Programme, definition: dict) -> Exam:
         return exam
     module = next((m for m in uow.modules.list_for_programme(programme.id) if m.name == definition["module"]), None)
     if module is None:
-        module = Module(programme_id=programme.id, name=definition["module"])
+        module = Module(programme_id=saved_id(programme.id), name=definition["module"])
         uow.modules.add(module)
         uow.flush()
     core_tasks: list[CoreTask] = []
@@ -501,7 +501,7 @@ def _exam(uow, programme: Programme, definition: dict) -> Exam:
         for part in definition["parts"]
     ]
     exam = Exam(
-        programme_id=programme.id,
+        programme_id=saved_id(programme.id),
         module_id=module.id,
         code=definition["code"],
         name=definition["name"],

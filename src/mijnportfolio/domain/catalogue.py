@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import attrs
 
@@ -125,7 +125,7 @@ def validate_max_attempts(value: object) -> int | None:
     return number
 
 
-def normalise_descriptors(values: Mapping[object, object]) -> Descriptors:
+def normalise_descriptors(values: Mapping[Any, object]) -> Descriptors:
     """Descriptor texts by score (1-5); empty texts are left out."""
     return Descriptors.parse(values)
 

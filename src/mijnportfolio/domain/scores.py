@@ -5,7 +5,7 @@ so that a score of 0, 6, 2.5 or text cannot exist anywhere in the domain."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -20,7 +20,7 @@ class InvalidScore(InvalidValue):
     default_message = "Een score is een geheel getal van 1 tot en met 5."
 
 
-def _check_score(_instance: object, _attribute: object, value: object) -> None:
+def _check_score(_instance: object, _attribute: object, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise InvalidScore(f"Score {value!r} bestaat niet: een score is 1, 2, 3, 4 of 5.")
 
@@ -98,11 +98,15 @@ class PassMark:
 DEFAULT_PASS_MARK = PassMark(Decimal("5.5"))
 
 
+def _score_set(values: Iterable[Score]) -> frozenset[Score]:
+    return frozenset(values)
+
+
 @attrs.frozen
 class JustificationRule:
     """The scores that need a justification (onderbouwing); the others may have one."""
 
-    scores: frozenset[Score] = attrs.field(converter=frozenset)
+    scores: frozenset[Score] = attrs.field(converter=_score_set)
 
     @classmethod
     def parse(cls, values: Iterable[object]) -> JustificationRule:
@@ -153,7 +157,7 @@ class Descriptors(Mapping[Score, str]):
     texts: tuple[tuple[Score, str], ...] = ()
 
     @classmethod
-    def parse(cls, values: Mapping[object, object] | None) -> Descriptors:
+    def parse(cls, values: Mapping[Any, object] | None) -> Descriptors:
         """From a form, a file ({1: "..."} or {"1": "..."}) or the database."""
         if isinstance(values, Descriptors):
             return values

@@ -18,7 +18,7 @@ def normalise_email(value: str | None) -> str:
     if not email:
         raise InvalidValue("Vul een e-mailadres in.", field="email")
     if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
-        raise InvalidValue(f"'{value.strip()}' is geen geldig e-mailadres.", field="email")
+        raise InvalidValue(f"'{(value or '').strip()}' is geen geldig e-mailadres.", field="email")
     return email
 
 

@@ -19,7 +19,7 @@ def run_migrations_online() -> None:
     if connection is None:
         from mijnportfolio.adapters.database import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
         with engine.connect() as connection:
             _run(connection)
         engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -20,7 +21,7 @@ from mijnportfolio.domain.permissions import Actor, Permission, require
 from mijnportfolio.domain.scores import JustificationRule, PassMark
 from mijnportfolio.domain.values import optional_text, required_text
 
-from ..ports.unit_of_work import UnitOfWork
+from ..ports.unit_of_work import UnitOfWork, saved_id
 from .lookup import find_exam, find_programme
 
 # --- exams -----------------------------------------------------------------------------------
@@ -38,8 +39,8 @@ class ExamData:
     justification_scores: tuple[int, ...] = (1, 2, 5)
 
 
-def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: int | None) -> dict:
-    values = dict(
+def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: int | None) -> dict[str, Any]:
+    values: dict[str, Any] = dict(
         code=validate_code(data.code, "De examencode"),
         name=required_text(data.name, "Naam", field="name"),
         planning_instruction=optional_text(
@@ -79,7 +80,7 @@ def create_exam(uow: UnitOfWork, actor: Actor, programme_id: int, data: ExamData
         exam.position = len(uow.exams.list_for_programme(programme_id))
         uow.exams.add(exam)
         uow.commit()
-        return exam.id
+        return saved_id(exam.id)
 
 
 def update_exam(
@@ -170,7 +171,7 @@ def import_exam_definition(
             uow.exams.add(exam)
         uow.flush()
         result = ImportResult(
-            exam_id=exam.id,
+            exam_id=saved_id(exam.id),
             code=exam.code,
             created=existing is None,
             part_count=len(exam.parts),

@@ -15,7 +15,7 @@ from mijnportfolio.domain.catalogue import (
 )
 from mijnportfolio.domain.permissions import Actor, Permission, require
 
-from ..ports.unit_of_work import UnitOfWork
+from ..ports.unit_of_work import UnitOfWork, saved_id
 from .lookup import find_exam, find_programme
 
 
@@ -125,8 +125,8 @@ def _exam_view(exam: Exam, programme: Programme, module: Module | None) -> ExamV
         for index, c in enumerate(ordered):
             wp = c.work_process
             view = CriterionView(
-                id=c.id,
-                part_id=part.id,
+                id=saved_id(c.id),
+                part_id=saved_id(part.id),
                 text=c.text,
                 knock_out=bool(c.knock_out),
                 descriptors=c.descriptors.by_number(),
@@ -143,15 +143,15 @@ def _exam_view(exam: Exam, programme: Programme, module: Module | None) -> ExamV
             run.append(view)
         if run:
             groups.append(_group(current, run))
-        parts.append(PartView(id=part.id, number=part.number, title=part.title or "", groups=tuple(groups), criterion_count=len(ordered)))
+        parts.append(PartView(id=saved_id(part.id), number=part.number, title=part.title or "", groups=tuple(groups), criterion_count=len(ordered)))
     core_tasks = []
     for ct in sorted(exam.core_tasks, key=lambda c: c.position):
         processes = tuple(
             WorkProcessView(
-                id=w.id,
+                id=saved_id(w.id),
                 code=w.code,
                 title=w.title or "",
-                core_task_id=ct.id,
+                core_task_id=saved_id(ct.id),
                 criterion_count=sum(1 for c in all_criteria if c.work_process is w),
             )
             for w in sorted(exam.work_processes, key=lambda w: w.position)
@@ -160,7 +160,7 @@ def _exam_view(exam: Exam, programme: Programme, module: Module | None) -> ExamV
         mine = [c for c in all_criteria if c.work_process is not None and c.work_process.core_task is ct]
         core_tasks.append(
             CoreTaskView(
-                id=ct.id,
+                id=saved_id(ct.id),
                 code=ct.code,
                 title=ct.title or "",
                 work_processes=processes,
@@ -169,7 +169,7 @@ def _exam_view(exam: Exam, programme: Programme, module: Module | None) -> ExamV
             )
         )
     return ExamView(
-        id=exam.id,
+        id=saved_id(exam.id),
         programme_id=exam.programme_id,
         programme_name=programme.name,
         code=exam.code,

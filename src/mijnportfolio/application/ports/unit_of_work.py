@@ -52,3 +52,11 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
+
+
+def saved_id(value: int | None) -> int:
+    """The id of a stored record. A record read from a repository, or added and flushed, has
+    one; ``None`` here is a programming error (a missing ``flush()``), never bad input."""
+    if value is None:
+        raise RuntimeError("record without an id: flush the unit of work before using it")
+    return value

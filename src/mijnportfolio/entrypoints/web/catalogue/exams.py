@@ -149,8 +149,12 @@ def exam_edit(exam_id: int):
 @admin_required
 def exam_delete(exam_id: int):
     view = views.exam_detail(container().uow(), actor(), exam_id)
+
+    def delete() -> None:
+        use_cases.delete_exam(container().uow(), actor(), exam_id)
+
     return post_action(
-        lambda: use_cases.delete_exam(container().uow(), actor(), exam_id),
+        delete,
         url_for("catalogue.programme", programme_id=view.programme_id),
         success=f"Examen {view.code} is verwijderd.",
     )
