@@ -26,11 +26,19 @@ class FileRefused(DomainError):
     default_message = "Dit bestand kan niet worden ingelezen."
 
 
+class ImportAlreadyRun(DomainError):
+    """A wizard run imports once; after 'Importeer studenten' its choices can no longer change."""
+
+    default_message = "Deze import is al uitgevoerd. Begin opnieuw met 'Importeren'."
+
+
 @attrs.define(slots=False, eq=False)
 class ImportSession:
     """One run of the import wizard. Kept in the database (not the cookie) so that it survives
     a reload and a second browser tab; the uploaded file lives in the file store under
-    ``file_key``. ``state`` holds the wizard's choices as plain JSON-able data."""
+    ``file_key``. ``state`` holds the wizard's choices as plain JSON-able data (the column
+    stays JSON so that a run started by an older version still loads); the application reads
+    and writes it through one typed state object."""
 
     id: str
     organisation_id: int
@@ -167,14 +175,14 @@ def suggest_mapping(headers: Sequence[str], saved: Mapping[str, str] | None = No
     mapping: dict[str, int | None] = {f.key: None for f in FIELDS}
     used: set[int] = set()
     for key, header in (saved or {}).items():
-        index = by_header.get(normalise_header(header))
-        if key in mapping and index is not None and index not in used:
-            mapping[key] = index
-            used.add(index)
+        found = by_header.get(normalise_header(header))
+        if key in mapping and found is not None and found not in used:
+            mapping[key] = found
+            used.add(found)
     for index, header in enumerate(headers):
-        key = field_for_header(header)
-        if key is not None and mapping[key] is None and index not in used:
-            mapping[key] = index
+        recognised = field_for_header(header)
+        if recognised is not None and mapping[recognised] is None and index not in used:
+            mapping[recognised] = index
             used.add(index)
     return mapping
 

@@ -12,7 +12,8 @@ from ..ports.common import Clock
 from ..ports.imports import TabularReader
 from ..ports.unit_of_work import UnitOfWork
 from .plan import plan_rows
-from .write import ImportResult, import_store, remember_mapping, write_plan
+from .state import ImportResult
+from .write import import_store, remember_mapping, write_plan
 
 
 def resolve_overrides(headers: Sequence[str], overrides: Sequence[str]) -> dict[str, int | None]:
@@ -53,10 +54,11 @@ def import_file(
     table = reader.read(data, filename)
     with uow:
         organisation = uow.organisations.get_by_name(organisation_name or "")
-        if organisation is None:
+        if organisation is None or organisation.id is None:
             raise FileRefused(f"Organisatie '{organisation_name}' bestaat niet.")
-        require(actor, Permission.MANAGE_STUDENTS, organisation_id=organisation.id)
-        saved = uow.import_mappings.get(organisation.id)
+        organisation_id = organisation.id
+        require(actor, Permission.MANAGE_STUDENTS, organisation_id=organisation_id)
+        saved = uow.import_mappings.get(organisation_id)
         mapping = rules.suggest_mapping(table.headers, saved.mapping if saved else None)
         explicit = resolve_overrides(table.headers, overrides)
         for index in {i for i in explicit.values() if i is not None}:
@@ -70,15 +72,15 @@ def import_file(
                 "Het bestand mist een kolom voor: " + ", ".join(missing)
                 + ". Geef de kolom aan met --map VELD=KOLOM."
             )
-        plan = plan_rows(table, mapping, {}, import_store(uow), organisation.id, update_existing=update_existing)
+        plan = plan_rows(table, mapping, {}, import_store(uow), organisation_id, update_existing=update_existing)
         if dry_run:
             return ImportResult(
                 created=len(plan.creates), updated=len(plan.updates) if update_existing else 0,
                 skipped=0 if update_existing else len(plan.updates), errors=plan.errors,
                 groups_created=plan.groups_to_create, dry_run=True,
             )
-        result = write_plan(uow, clock, organisation.id, plan, update_existing=update_existing)
-        remember_mapping(uow, clock, organisation.id, mapping, table.headers)
+        result = write_plan(uow, clock, organisation_id, plan, update_existing=update_existing)
+        remember_mapping(uow, clock, organisation_id, mapping, table.headers)
         uow.commit()
         return result
 

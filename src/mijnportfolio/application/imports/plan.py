@@ -46,6 +46,24 @@ class Ambiguity:
 
 
 @attrs.frozen
+class NewGroup:
+    """A participant group that the import creates, named as in the file."""
+
+    name: str
+
+
+@attrs.frozen
+class RowReferences:
+    """The records an importable row points to: ids of existing records, and for groups also
+    the names of groups the import creates."""
+
+    programme_id: int
+    supervisor_id: int
+    trainer_id: int | None = None
+    groups: tuple[int | NewGroup, ...] = ()
+
+
+@attrs.frozen
 class PlannedRow:
     row_number: int
     student_number: str
@@ -60,27 +78,27 @@ class PlannedRow:
 
 @attrs.frozen
 class Plan:
-    creates: list[tuple[CandidateRow, dict]]
-    updates: list[tuple[CandidateRow, dict, ExistingStudent]]
+    creates: list[tuple[CandidateRow, RowReferences]]
+    updates: list[tuple[CandidateRow, RowReferences, ExistingStudent]]
     errors: list[RowError]
     ambiguities: list[Ambiguity]
     groups_to_create: list[str]
     indexes: dict[str, ReferenceIndex]
 
-    def planned(self, row: CandidateRow, refs: dict) -> PlannedRow:
+    def planned(self, row: CandidateRow, refs: RowReferences) -> PlannedRow:
         def label(kind: str, ref_id: int | None) -> str:
             ref = self.indexes[kind].references.get(ref_id) if ref_id is not None else None
             return ref.label if ref else ""
 
-        groups = [label("group", g) if isinstance(g, int) else f"{g} (nieuw)" for g in refs["groups"]]
+        groups = [label("group", g) if isinstance(g, int) else f"{g.name} (nieuw)" for g in refs.groups]
         return PlannedRow(
             row_number=row.row_number,
             student_number=row.student_number,
             name=display_name(row.first_name, row.infix, row.last_name),
             email=row.email,
-            programme=label("programme", refs["programme"]),
-            supervisor=label("supervisor", refs["supervisor"]),
-            trainer=label("trainer", refs["trainer"]),
+            programme=label("programme", refs.programme_id),
+            supervisor=label("supervisor", refs.supervisor_id),
+            trainer=label("trainer", refs.trainer_id),
             groups=", ".join(groups),
             cohort=row.cohort or "",
         )
@@ -174,33 +192,41 @@ def plan_rows(
     store_existing = store.existing_students(organisation_id, [r.student_number for r in candidates])
     emails = store.user_ids_by_email([r.email for r in candidates])
 
-    creates: list[tuple[CandidateRow, dict]] = []
-    updates: list[tuple[CandidateRow, dict, ExistingStudent]] = []
+    creates: list[tuple[CandidateRow, RowReferences]] = []
+    updates: list[tuple[CandidateRow, RowReferences, ExistingStudent]] = []
     errors: list[RowError] = [r for r in rows if isinstance(r, RowError)]
     new_groups: dict[str, str] = {}
+
+    def reference(kind: str, text: str | None, reasons: list[str]) -> int | None:
+        """The id a programme, supervisor or trainer cell names, or None (with a reason when
+        the rows with this value are left out)."""
+        if not text:
+            return None
+        folded = rules.fold(text)
+        outcome = decided[kind][folded]
+        if isinstance(outcome, int):
+            return outcome
+        if outcome == rules.SKIP_ROWS:
+            matches = len(values[kind][folded][1])
+            reasons.append(
+                rules.unresolved_reason(kind, text, matches) if folded not in resolutions.get(kind, {})
+                else rules.skipped_reason(kind, text)
+            )
+        return None
+
     for row in candidates:
         reasons: list[str] = []
-        refs: dict = {"programme": None, "supervisor": None, "trainer": None, "groups": []}
-        for kind, text in (("programme", row.programme), ("supervisor", row.supervisor), ("trainer", row.trainer)):
-            if not text:
-                continue
-            folded = rules.fold(text)
-            outcome = decided[kind][folded]
-            matches = len(values[kind][folded][1])
-            if isinstance(outcome, int):
-                refs[kind] = outcome
-            elif outcome == rules.SKIP_ROWS:
-                reasons.append(
-                    rules.unresolved_reason(kind, text, matches) if folded not in resolutions.get(kind, {})
-                    else rules.skipped_reason(kind, text)
-                )
+        programme_id = reference("programme", row.programme, reasons)
+        supervisor_id = reference("supervisor", row.supervisor, reasons)
+        trainer_id = reference("trainer", row.trainer, reasons)
+        groups: list[int | NewGroup] = []
         for text in row.groups:
             folded = rules.fold(text)
             outcome = decided["group"][folded]
             if isinstance(outcome, int):
-                refs["groups"].append(outcome)
+                groups.append(outcome)
             elif outcome == rules.CREATE_GROUP:
-                refs["groups"].append(text)
+                groups.append(NewGroup(text))
                 new_groups.setdefault(folded, text)
             elif outcome == rules.SKIP_ROWS:
                 reasons.append(rules.skipped_reason("group", text))
@@ -208,17 +234,22 @@ def plan_rows(
         owner = emails.get(row.email)
         if owner is not None and (existing is None or owner != existing.user_id):
             reasons.append(f"E-mailadres {row.email} is al in gebruik door een andere gebruiker.")
-        if reasons:
+        if not reasons and (programme_id is None or supervisor_id is None):
+            # The choices never leave a required reference empty; should one, the row waits.
+            reasons.append("Opleiding of praktijkbegeleider kon niet worden bepaald.")
+        if reasons or programme_id is None or supervisor_id is None:
             errors.append(RowError(row.row_number, " ".join(reasons)))
-        elif existing is None:
+            continue
+        refs = RowReferences(programme_id, supervisor_id, trainer_id, tuple(groups))
+        if existing is None:
             creates.append((row, refs))
         else:
             updates.append((row, refs, existing))
     errors.sort(key=lambda e: e.row_number)
     # Only groups that a row about to be imported actually needs are created.
-    needed = {rules.fold(g) for _, refs in creates for g in refs["groups"] if isinstance(g, str)}
+    needed = {rules.fold(g.name) for _, refs in creates for g in refs.groups if isinstance(g, NewGroup)}
     if update_existing:
-        needed |= {rules.fold(g) for _, refs, _ in updates for g in refs["groups"] if isinstance(g, str)}
+        needed |= {rules.fold(g.name) for _, refs, _ in updates for g in refs.groups if isinstance(g, NewGroup)}
     return Plan(
         creates=creates,
         updates=updates,

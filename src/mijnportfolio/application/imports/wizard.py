@@ -14,14 +14,15 @@ import attrs
 
 from mijnportfolio.domain import imports as rules
 from mijnportfolio.domain.errors import InvalidValue, NotFound
-from mijnportfolio.domain.imports import ImportSession, RowError
+from mijnportfolio.domain.imports import ImportAlreadyRun, ImportSession, RowError
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 
 from ..ports.common import Clock, FileStore
 from ..ports.imports import TableData, TabularReader
 from ..ports.unit_of_work import UnitOfWork
-from .plan import Ambiguity, PlannedRow, plan_rows
-from .write import ImportResult, import_store, remember_mapping, write_plan
+from .plan import Ambiguity, Plan, PlannedRow, plan_rows
+from .state import ImportResult, WizardState
+from .write import import_store, remember_mapping, write_plan
 
 SESSION_LIFETIME = dt.timedelta(hours=24)
 PREVIEW_LIMIT = 200  # rows per table on the preview page; the counts are always complete
@@ -50,10 +51,10 @@ class SessionView:
     step: str
     headers: tuple[str, ...]
     row_count: int
-    mapping: dict
+    mapping: Mapping[str, int | None]
     update_existing: bool
     invite: bool
-    result: dict | None
+    result: ImportResult | None
     samples: tuple[tuple[str, ...], ...] = ()  # per column, the first few non-empty values
 
 
@@ -117,10 +118,7 @@ def start_import(
             session = ImportSession(
                 id=secrets.token_urlsafe(18), organisation_id=organisation_id, user_id=actor.user_id,
                 filename=filename, file_key=key, created_at=now, updated_at=now, step="mapping",
-                state={
-                    "kind": table.kind, "headers": list(table.headers), "rows": len(table.rows),
-                    "mapping": mapping, "resolutions": {}, "update_existing": False, "invite": False,
-                },
+                state=WizardState.for_file(table.kind, table.headers, len(table.rows), mapping).to_json(),
             )
             uow.import_sessions.add(session)
             uow.commit()
@@ -140,8 +138,8 @@ def _get(uow: UnitOfWork, actor: Actor, session_id: str) -> ImportSession:
 
 def _view(uow: UnitOfWork, session: ImportSession, table: TableData | None = None) -> SessionView:
     organisation = uow.organisations.get(session.organisation_id)
-    state = session.state or {}
-    samples: tuple = ()
+    state = _load_state(session)
+    samples: tuple[tuple[str, ...], ...] = ()
     if table is not None:
         columns = len(table.headers)
         found: list[list[str]] = [[] for _ in range(columns)]
@@ -153,10 +151,10 @@ def _view(uow: UnitOfWork, session: ImportSession, table: TableData | None = Non
     return SessionView(
         id=session.id, organisation_id=session.organisation_id,
         organisation_name=organisation.name if organisation else "",
-        filename=session.filename, step=session.step, headers=tuple(state.get("headers", ())),
-        row_count=int(state.get("rows", 0)), mapping=dict(state.get("mapping", {})),
-        update_existing=bool(state.get("update_existing")), invite=bool(state.get("invite")),
-        result=state.get("result"), samples=samples,
+        filename=session.filename, step=session.step, headers=state.headers,
+        row_count=state.row_count, mapping=dict(state.mapping),
+        update_existing=state.update_existing, invite=state.invite,
+        result=state.result, samples=samples,
     )
 
 
@@ -168,9 +166,18 @@ def _table(file_store: FileStore, reader: TabularReader, session: ImportSession)
     return reader.read(data, session.filename)
 
 
-def _touch(session: ImportSession, clock: Clock, **changes) -> None:
-    session.state = {**(session.state or {}), **changes}  # a new dict: the ORM sees the change
+def _load_state(session: ImportSession) -> WizardState:
+    return WizardState.from_json(session.state)
+
+
+def _store_state(session: ImportSession, clock: Clock, state: WizardState) -> None:
+    session.state = state.to_json()  # a new dict: the ORM sees the change
     session.updated_at = clock.now()
+
+
+def _plan(uow: UnitOfWork, session: ImportSession, table: TableData, state: WizardState) -> Plan:
+    return plan_rows(table, state.mapping, state.resolutions, import_store(uow), session.organisation_id,
+                     update_existing=state.update_existing)
 
 
 def get_session(
@@ -193,7 +200,8 @@ def save_mapping(
     with uow:
         session = _get(uow, actor, session_id)
         _not_done(session)
-        headers = session.state.get("headers", [])
+        state = _load_state(session)
+        headers = state.headers
         clean: dict[str, int | None] = {}
         used: dict[int, str] = {}
         for f in rules.FIELDS:
@@ -212,10 +220,10 @@ def save_mapping(
         if missing:
             raise InvalidValue("Kies een kolom voor: " + ", ".join(missing) + ".", field="mapping")
         table = _table(file_store, reader, session)
-        plan = plan_rows(table, clean, session.state.get("resolutions", {}), import_store(uow), session.organisation_id,
-                         update_existing=bool(session.state.get("update_existing")))
+        state = attrs.evolve(state, mapping=clean)
+        plan = _plan(uow, session, table, state)
         step = "resolve" if plan.ambiguities else "preview"
-        _touch(session, clock, mapping=clean)
+        _store_state(session, clock, state)
         session.step = step
         uow.commit()
         return step
@@ -223,7 +231,7 @@ def save_mapping(
 
 def _not_done(session: ImportSession) -> None:
     if session.step == "done":
-        raise InvalidValue("Deze import is al uitgevoerd. Begin opnieuw met 'Importeren'.")
+        raise ImportAlreadyRun()
 
 
 def list_ambiguities(
@@ -233,9 +241,7 @@ def list_ambiguities(
     with uow:
         session = _get(uow, actor, session_id)
         table = _table(file_store, reader, session)
-        state = session.state
-        return plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
-                         session.organisation_id, update_existing=bool(state.get("update_existing"))).ambiguities
+        return _plan(uow, session, table, _load_state(session)).ambiguities
 
 
 def save_resolutions(
@@ -247,15 +253,14 @@ def save_resolutions(
         session = _get(uow, actor, session_id)
         _not_done(session)
         table = _table(file_store, reader, session)
-        state = session.state
-        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
-                         session.organisation_id, update_existing=bool(state.get("update_existing")))
-        resolutions = {k: dict(v) for k, v in (state.get("resolutions") or {}).items()}
+        state = _load_state(session)
+        plan = _plan(uow, session, table, state)
+        resolutions = {k: dict(v) for k, v in state.resolutions.items()}
         for amb in plan.ambiguities:
             choice = choices.get(amb.key)
             if choice is not None and choice in {o.value for o in amb.options}:
                 resolutions.setdefault(amb.kind, {})[rules.fold(amb.value)] = choice
-        _touch(session, clock, resolutions=resolutions)
+        _store_state(session, clock, attrs.evolve(state, resolutions=resolutions))
         session.step = "preview"
         uow.commit()
 
@@ -269,10 +274,8 @@ def preview(
         session = _get(uow, actor, session_id)
         _not_done(session)
         table = _table(file_store, reader, session)
-        state = session.state
-        update_existing = bool(state.get("update_existing"))
-        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
-                         session.organisation_id, update_existing=update_existing)
+        state = _load_state(session)
+        plan = _plan(uow, session, table, state)
         return Preview(
             creates=[plan.planned(row, refs) for row, refs in plan.creates[:limit]],
             updates=[plan.planned(row, refs) for row, refs, _ in plan.updates[:limit]],
@@ -281,8 +284,8 @@ def preview(
             update_count=len(plan.updates),
             error_count=len(plan.errors),
             groups_to_create=plan.groups_to_create,
-            update_existing=update_existing,
-            invite=bool(state.get("invite")),
+            update_existing=state.update_existing,
+            invite=state.invite,
         )
 
 
@@ -295,32 +298,24 @@ def run_import(
     remembered for next time, the file deleted. Running it twice imports once."""
     with uow:
         session = _get(uow, actor, session_id)
+        state = _load_state(session)
         if session.step == "done":
-            return _result_from_state(session.state.get("result") or {})
+            return state.result or ImportResult(created=0, updated=0, skipped=0, errors=())
         table = _table(file_store, reader, session)
-        state = session.state
+        state = attrs.evolve(state, update_existing=bool(update_existing), invite=bool(invite))
         # Claim the run first: a second tab importing at the same time fails on the version.
         session.step = "done"
-        _touch(session, clock, update_existing=bool(update_existing), invite=bool(invite))
+        _store_state(session, clock, state)
         uow.flush()
-        plan = plan_rows(table, state.get("mapping", {}), state.get("resolutions", {}), import_store(uow),
-                         session.organisation_id, update_existing=update_existing)
-        result = write_plan(uow, clock, session.organisation_id, plan, update_existing=update_existing,
-                        invitation_url=invitation_url if invite else None)
-        remember_mapping(uow, clock, session.organisation_id, state.get("mapping", {}), state.get("headers", []))
+        plan = _plan(uow, session, table, state)
+        result = write_plan(uow, clock, session.organisation_id, plan, update_existing=state.update_existing,
+                            invitation_url=invitation_url if state.invite else None)
+        remember_mapping(uow, clock, session.organisation_id, state.mapping, state.headers)
         key = session.file_key
-        _touch(session, clock, result=result.as_state())
+        _store_state(session, clock, attrs.evolve(state, result=result))
         uow.commit()
     _delete_file(file_store, key)
     return result
-
-
-def _result_from_state(state: dict) -> ImportResult:
-    return ImportResult(
-        created=state.get("created", 0), updated=state.get("updated", 0), skipped=state.get("skipped", 0),
-        errors=[RowError(n, r) for n, r in state.get("errors", [])],
-        groups_created=state.get("groups_created", []), invited=state.get("invited", 0),
-    )
 
 
 def set_options(
@@ -330,7 +325,8 @@ def set_options(
     with uow:
         session = _get(uow, actor, session_id)
         _not_done(session)
-        _touch(session, clock, update_existing=bool(update_existing), invite=bool(invite))
+        state = attrs.evolve(_load_state(session), update_existing=bool(update_existing), invite=bool(invite))
+        _store_state(session, clock, state)
         uow.commit()
 
 
@@ -349,7 +345,7 @@ def organisations_for_import(uow: UnitOfWork, actor: Actor) -> list[tuple[int, s
         return [
             (o.id, o.name)
             for o in uow.organisations.list()
-            if is_allowed(actor, Permission.MANAGE_STUDENTS, organisation_id=o.id)
+            if o.id is not None and is_allowed(actor, Permission.MANAGE_STUDENTS, organisation_id=o.id)
         ]
 
 

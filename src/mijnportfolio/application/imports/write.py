@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from typing import Callable
-
-import attrs
+from typing import Callable, Mapping, Sequence
 
 from mijnportfolio.domain import imports as rules
-from mijnportfolio.domain.imports import ImportMapping, RowError
+from mijnportfolio.domain.imports import ImportMapping
 from mijnportfolio.domain.tokens import LIFETIMES, TokenPurpose, UserToken
 from mijnportfolio.domain.values import display_name, sort_key_for_name
 
@@ -17,36 +15,12 @@ from ..mail import outbox_message
 from ..ports.common import Clock
 from ..ports.imports import NewStudent, StudentImportStore, StudentUpdate
 from ..ports.unit_of_work import UnitOfWork
-from .plan import Plan
-
-RESULT_ERROR_LIMIT = 500
+from .plan import NewGroup, Plan
+from .state import ImportResult
 
 
 def import_store(uow: UnitOfWork) -> StudentImportStore:
     return uow.student_import
-
-
-
-@attrs.frozen
-class ImportResult:
-    created: int
-    updated: int
-    skipped: int
-    errors: list[RowError]
-    groups_created: list[str] = attrs.field(factory=list)
-    invited: int = 0
-    dry_run: bool = False
-
-    def summary_line(self) -> str:
-        return f"created={self.created} updated={self.updated} skipped={self.skipped} errors={len(self.errors)}"
-
-    def as_state(self) -> dict:
-        return {
-            "created": self.created, "updated": self.updated, "skipped": self.skipped,
-            "error_count": len(self.errors), "invited": self.invited,
-            "groups_created": list(self.groups_created),
-            "errors": [[e.row_number, e.reason] for e in self.errors[:RESULT_ERROR_LIMIT]],
-        }
 
 
 def write_plan(
@@ -63,14 +37,14 @@ def write_plan(
     now = clock.now()
     group_ids = store.create_groups(organisation_id, plan.groups_to_create) if plan.groups_to_create else {}
 
-    def group_id(g: int | str) -> int | None:
-        return g if isinstance(g, int) else group_ids.get(rules.fold(g))
+    def group_id(g: int | NewGroup) -> int | None:
+        return g if isinstance(g, int) else group_ids.get(rules.fold(g.name))
 
     new = [
         NewStudent(
             student_number=row.student_number, email=row.email, first_name=row.first_name, infix=row.infix,
             last_name=row.last_name, sort_name=sort_key_for_name(row.first_name, row.infix, row.last_name),
-            programme_id=refs["programme"], supervisor_id=refs["supervisor"], trainer_id=refs["trainer"],
+            programme_id=refs.programme_id, supervisor_id=refs.supervisor_id, trainer_id=refs.trainer_id,
             cohort=row.cohort,
         )
         for row, refs in plan.creates
@@ -78,7 +52,7 @@ def write_plan(
     ids = store.insert_students(organisation_id, new, now) if new else []
     pairs: set[tuple[int, int]] = set()
     for (row, refs), (student_id, _user_id) in zip(plan.creates, ids):
-        pairs.update((student_id, gid) for g in refs["groups"] if (gid := group_id(g)) is not None)
+        pairs.update((student_id, gid) for g in refs.groups if (gid := group_id(g)) is not None)
 
     updated = 0
     if update_existing and plan.updates:
@@ -92,12 +66,12 @@ def write_plan(
                     student_id=old.student_id, user_id=old.user_id, email=row.email, first_name=first_name,
                     infix=infix, last_name=row.last_name,
                     sort_name=sort_key_for_name(first_name, infix, row.last_name),
-                    programme_id=refs["programme"], supervisor_id=refs["supervisor"],
-                    trainer_id=refs["trainer"] if refs["trainer"] is not None else old.trainer_id,
+                    programme_id=refs.programme_id, supervisor_id=refs.supervisor_id,
+                    trainer_id=refs.trainer_id if refs.trainer_id is not None else old.trainer_id,
                     cohort=row.cohort or old.cohort,
                 )
             )
-            pairs.update((old.student_id, gid) for g in refs["groups"] if (gid := group_id(g)) is not None)
+            pairs.update((old.student_id, gid) for g in refs.groups if (gid := group_id(g)) is not None)
         store.update_students(changes)
         updated = len(changes)
     if pairs:
@@ -121,13 +95,16 @@ def write_plan(
         created=len(new),
         updated=updated,
         skipped=0 if update_existing else len(plan.updates),
-        errors=list(plan.errors),
-        groups_created=list(plan.groups_to_create),
+        errors=plan.errors,
+        groups_created=plan.groups_to_create,
         invited=invited,
     )
 
 
-def remember_mapping(uow: UnitOfWork, clock: Clock, organisation_id: int, mapping, headers) -> None:
+def remember_mapping(
+    uow: UnitOfWork, clock: Clock, organisation_id: int, mapping: Mapping[str, int | None], headers: Sequence[str]
+) -> None:
+    """Save the mapping of a successful import, as header names, to offer with the next file."""
     saved = uow.import_mappings.get(organisation_id)
     value = rules.mapping_to_save(mapping, headers)
     if saved is None:

@@ -2,7 +2,7 @@
 
 Steps, each a reloadable URL with the run's id: start (file) -> kolommen (mapping) -> keuzes
 (ambiguities) -> controle (preview, 'Importeer studenten') -> resultaat. The state lives in the
-import_sessions table and the file in the file store; all logic is in application/imports.py.
+import_sessions table and the file in the file store; all logic is in application/imports/.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, SubmitField
 
 from mijnportfolio.application.imports import wizard as use_cases
+from mijnportfolio.application.imports.state import ImportResult
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import FIELDS
 from mijnportfolio.domain.permissions import Permission, is_allowed
@@ -216,7 +217,8 @@ def result(session_id: str):
     view = use_cases.get_session(c.uow(), actor(), session_id)
     if view.step != "done":
         return redirect(_step_url(view))
-    return render_template("imports/result.html", view=view, result=view.result or {}, step=5)
+    outcome = view.result or ImportResult(created=0, updated=0, skipped=0, errors=())
+    return render_template("imports/result.html", view=view, result=outcome, step=5)
 
 
 @bp.route("/<session_id>/annuleren", methods=["POST"])

@@ -1,0 +1,113 @@
+"""The import wizard's steps with in-memory fakes: the state each step leaves, and its refusals."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from mijnportfolio.application.imports import wizard
+from mijnportfolio.domain.catalogue import Programme
+from mijnportfolio.domain.imports import ImportAlreadyRun
+from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.permissions import Actor
+from tests.unit.fakes import FakeClock, FakeFileStore, FakeUnitOfWorkFactory
+
+HEADERS = ["Stamnr", "Roepnaam", "Tussenv.", "Achternaam", "E-mailadres", "Opleiding", "Mentor", "Klas"]
+ADMIN = Actor(user_id=999, role=Role.ADMIN)
+
+
+@attrs.frozen
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    kind: str = "csv"
+    header_row: int = 1
+
+
+class ListReader:
+    """A reader that hands back a prepared table, whatever the bytes."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def read(self, data: bytes, filename: str) -> Table:
+        return self.table
+
+
+@attrs.define
+class Wizard:
+    """One school with a programme and a supervisor, and the ports the wizard needs."""
+
+    uow: FakeUnitOfWorkFactory
+    organisation_id: int
+    clock: FakeClock = attrs.field(factory=FakeClock)
+    files: FakeFileStore = attrs.field(factory=FakeFileStore)
+    reader: ListReader | None = None
+
+    def start(self, *rows: list[str], header_row: int = 1) -> str:
+        table = Table(HEADERS, [(i, row) for i, row in enumerate(rows, start=1)], header_row=header_row)
+        self.reader = ListReader(table)
+        return wizard.start_import(self.uow(), ADMIN, self.clock, self.files, self.reader,
+                                   organisation_id=self.organisation_id, filename="export.csv", data=b"x")
+
+    def mapping(self, session_id: str) -> str:
+        view = wizard.get_session(self.uow(), ADMIN, session_id)
+        return wizard.save_mapping(self.uow(), ADMIN, self.clock, self.files, self.reader, session_id, view.mapping)
+
+    def ambiguities(self, session_id: str):
+        return wizard.list_ambiguities(self.uow(), ADMIN, self.files, self.reader, session_id)
+
+    def resolve(self, session_id: str, choices: dict[str, str]) -> None:
+        wizard.save_resolutions(self.uow(), ADMIN, self.clock, self.files, self.reader, session_id, choices)
+
+    def preview(self, session_id: str):
+        return wizard.preview(self.uow(), ADMIN, self.files, self.reader, session_id)
+
+    def run(self, session_id: str, *, update_existing: bool = False):
+        return wizard.run_import(self.uow(), ADMIN, self.clock, self.files, self.reader, session_id,
+                                 update_existing=update_existing)
+
+    def stored_state(self, session_id: str) -> dict:
+        return self.uow.setup().import_sessions.get(session_id).state
+
+
+@pytest.fixture
+def school() -> Wizard:
+    factory = FakeUnitOfWorkFactory()
+    with factory.setup() as uow:
+        organisation = Organisation(name="ROC Test")
+        uow.organisations.add(organisation)
+        uow.programmes.add(Programme(name="Verzorgende-IG", crebo="25491", level=3))
+        uow.users.add(User(email="bas@roc.nl", role=Role.SUPERVISOR, first_name="Bas", infix="de",
+                           last_name="Begeleider", organisation_id=organisation.id))
+        uow.commit()
+    return Wizard(factory, organisation.id)
+
+
+GOOD = ["00123", "Fleur", "van der", "Berg", "fleur@roc.nl", "25491", "Bas de Begeleider", ""]
+
+
+def test_a_run_walks_the_steps_and_stores_its_state_as_json(school):
+    session_id = school.start(GOOD)
+    state = school.stored_state(session_id)
+    assert state["rows"] == 1 and state["headers"] == HEADERS and state["mapping"]["student_number"] == 0
+    assert school.mapping(session_id) == "preview"
+    assert school.preview(session_id).create_count == 1
+    result = school.run(session_id)
+    assert result.summary_line() == "created=1 updated=0 skipped=0 errors=0"
+    assert school.stored_state(session_id)["result"]["created"] == 1
+    # Running it again (a second tab) imports nothing more and reports the same.
+    assert school.run(session_id).summary_line() == result.summary_line()
+    assert school.files.files == {}
+
+
+def test_a_run_that_has_been_imported_refuses_new_choices(school):
+    session_id = school.start(GOOD)
+    school.mapping(session_id)
+    school.run(session_id)
+    with pytest.raises(ImportAlreadyRun, match="Deze import is al uitgevoerd"):
+        school.mapping(session_id)
+    with pytest.raises(ImportAlreadyRun):
+        school.resolve(session_id, {})
+    with pytest.raises(ImportAlreadyRun):
+        wizard.set_options(school.uow(), ADMIN, school.clock, session_id, update_existing=True, invite=False)
