@@ -62,6 +62,10 @@ def test_import_a_semicolon_csv_with_bom_with_an_ambiguity_and_a_refused_row(
     expect(page.locator("[data-count=error]")).to_have_text("1")
     refused = page.locator("#refused-rows tr[data-row='4']")
     expect(refused).to_contain_text("geen geldig e-mailadres")
+    # Named as the user finds it in the spreadsheet: row 5 (the header is row 1), number and name.
+    expect(refused.get_by_role("cell").nth(0)).to_have_text("5")
+    expect(refused).to_contain_text("000126")
+    expect(refused).to_contain_text("Piet Puk")
     expect(page.get_by_role("cell", name="Zoë van Dijk")).to_be_visible()
     screenshot("import-4-controle")
     page.get_by_role("button", name="Importeer studenten").click()
@@ -113,11 +117,16 @@ def test_import_an_excel_file_with_an_unknown_programme_and_a_refused_row(
     page.get_by_role("button", name="Volgende").click()
 
     expect(page.locator("[data-count=create]")).to_have_text("2")
-    expect(page.locator("#refused-rows tr[data-row='3']")).to_contain_text("Achternaam ontbreekt")
+    refused = page.locator("#refused-rows tr[data-row='3']")
+    expect(refused).to_contain_text("Achternaam ontbreekt")
+    expect(refused.get_by_role("cell").nth(0)).to_have_text("4")
+    expect(refused).to_contain_text("000303")
+    expect(refused).to_contain_text("Fleur")
     expect(page.get_by_role("cell", name="000301")).to_be_visible()  # leading zeros kept
     screenshot("import-xlsx-controle")
     page.get_by_role("button", name="Importeer studenten").click()
     expect(page.locator("[data-count=created]")).to_have_text("2")
+    expect(page.locator("#refused-rows tr[data-sheet-row='4']")).to_contain_text("Achternaam ontbreekt")
     screenshot("import-xlsx-resultaat")
 
 

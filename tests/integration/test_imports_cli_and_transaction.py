@@ -48,8 +48,12 @@ def test_the_cli_imports_and_prints_the_summary_and_refused_rows(cli_app, tmp_pa
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "created=2 updated=0 skipped=0 errors=2"
-    assert lines[1] == "row 3: Praktijkbegeleider 'Jan Smit' komt overeen met meerdere mogelijkheden."
+    assert lines[1] == (
+        "row 3: Praktijkbegeleider 'Jan Smit' komt overeen met meerdere mogelijkheden. "
+        "(rij 4 in het bestand, studentnummer 000125, Ans Jansen)"
+    )
     assert lines[2].startswith("row 4: E-mailadres 'geen-mailadres' is geen geldig e-mailadres")
+    assert lines[2].endswith(" (rij 5 in het bestand, studentnummer 000126, Piet Puk)")
     assert len(lines) == 3
     assert numbers(cli_app) == ["000123", "000124"]
 
@@ -57,6 +61,43 @@ def test_the_cli_imports_and_prints_the_summary_and_refused_rows(cli_app, tmp_pa
     assert again.stdout.splitlines()[0] == "created=0 updated=0 skipped=2 errors=2"
     updated = run(cli_app, "import-students", str(path), "--organisation", "Demo ROC", "--update-existing")
     assert updated.stdout.splitlines()[0] == "created=0 updated=2 skipped=0 errors=2"
+
+
+def test_a_refused_row_is_named_by_its_spreadsheet_row_student_number_and_name(cli_app, tmp_path):
+    # The header is on line 2, a quoted newline makes one record of two lines and a blank line
+    # keeps its row: Fleur is data row 3 but row 5 of the sheet Excel shows.
+    path = tmp_path / "eduarte.csv"
+    path.write_bytes(
+        "\r\nStamnr;Roepnaam;Tussenv.;Achternaam;E-mailadres;Opleiding;Mentor;Opmerking\r\n"
+        '00121;Anna;;Aa;anna@example.nl;25491;begeleider@demo.nl;"twee\r\nregels"\r\n'
+        "\r\n"
+        "00123;Fleur;van der;Berg;;25491;begeleider@demo.nl;\r\n".encode()
+    )
+    result = run(cli_app, "import-students", str(path), "--organisation", "Demo ROC")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "created=1 updated=0 skipped=0 errors=1",
+        "row 3: E-mailadres ontbreekt. (rij 5 in het bestand, studentnummer 00123, Fleur van der Berg)",
+    ]
+    assert numbers(cli_app, "0012") == ["00121"]
+
+
+def test_a_file_with_the_headers_of_a_student_administration_imports(cli_app, tmp_path):
+    path = tmp_path / "magister.csv"
+    path.write_text(
+        "Stamnummer,Roepnaam,Tussenv.,Achternaam,E-mailadres,Opleiding,Mentor\n"
+        "0004711,Sanne,van der,Berg,sanne@example.nl,25491,Bas de Begeleider\n",
+        encoding="utf-8",
+    )
+    result = run(cli_app, "import-students", str(path), "--organisation", "Demo ROC")
+    assert result.stdout.splitlines() == ["created=1 updated=0 skipped=0 errors=0"], result.output
+    with cli_app.extensions["container"].engine().connect() as conn:
+        row = conn.execute(
+            sa.select(orm.users.c.first_name, orm.users.c.infix, orm.students.c.supervisor_id)
+            .join_from(orm.students, orm.users, orm.students.c.user_id == orm.users.c.id)
+            .where(orm.students.c.student_number == "0004711")
+        ).one()
+    assert (row.first_name, row.infix, row.supervisor_id) == ("Sanne", "van der", cli_app.ids["begeleider@demo.nl"])
 
 
 def test_a_dry_run_stores_nothing(cli_app, tmp_path):

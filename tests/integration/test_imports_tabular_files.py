@@ -152,3 +152,28 @@ def test_arbitrary_bytes_give_a_table_or_a_refusal_never_a_crash(data, name):
         assert exc.message
     else:
         assert table.headers and table.rows
+
+
+def test_the_header_row_is_counted_as_a_spreadsheet_shows_it():
+    # Two blank lines and a title line's worth of nothing before the header; a record that spans
+    # three text lines (a quoted newline) is one spreadsheet row.
+    data = (
+        '\r\n;;\r\nNr;Opmerking;Naam\r\n1;"regel 1\r\nregel 2\r\nregel 3";Jansen\r\n\r\n2;x;Smit\r\n'
+    ).encode()
+    table = read(data, "x.csv")
+    assert table.header_row == 3
+    # Data row N is spreadsheet row header_row + N: Jansen on row 4, Smit on row 6.
+    assert [(n, table.header_row + n, cells[2]) for n, cells in table.rows] == [(1, 4, "Jansen"), (3, 6, "Smit")]
+
+
+def test_an_excel_header_below_the_first_row_is_found_on_its_sheet_row():
+    wb = Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"] = "Nr", "Naam"
+    ws["B4"], ws["C4"] = "1", "Jansen"
+    ws["B7"], ws["C7"] = "2", "Smit"
+    out = io.BytesIO()
+    wb.save(out)
+    table = read(out.getvalue(), "x.xlsx")
+    assert table.header_row == 3
+    assert [table.header_row + n for n, _ in table.rows] == [4, 7]

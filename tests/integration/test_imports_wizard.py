@@ -217,3 +217,55 @@ def test_inviting_new_students_queues_one_mail_and_token_each(admin, demo):
         tokens = conn.scalar(sa.select(sa.func.count()).select_from(orm.user_tokens).where(orm.user_tokens.c.purpose == "invitation"))
     assert len(bodies) == 1 and "http://mijnportfolio.test/wachtwoord-instellen/" in bodies[0]
     assert tokens >= 2
+
+
+def _refused_rows(page: str) -> list[list[str]]:
+    """The cells of the refused-rows table, tags stripped."""
+    table = re.search(r'<table[^>]*id="refused-rows".*?</table>', page, re.S)
+    assert table, "no table of refused rows"
+    rows = re.findall(r"<tr data-row[^>]*>(.*?)</tr>", table.group(0), re.S)
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
+
+
+def test_refused_rows_are_named_by_spreadsheet_row_student_number_and_name(admin, demo):
+    # A blank line before the header and a quoted newline in an earlier record: Fleur's row is
+    # data row 3 but row 5 of the sheet.
+    data = (
+        "\r\nStamnr;Roepnaam;Tussenv.;Achternaam;E-mailadres;Opleiding;Mentor;Opmerking\r\n"
+        '00121;Anna;;Aa;anna@example.nl;25491;begeleider@demo.nl;"twee\r\nregels"\r\n'
+        "00122;Bram;;Bos;bram@example.nl;25491;begeleider@demo.nl;\r\n"
+        "00123;Fleur;van der;Berg;;25491;begeleider@demo.nl;\r\n"
+    ).encode()
+    url = upload(admin, data, "eduarte.csv", admin.ids["organisation"]).headers["Location"]
+    url = post_step(admin, url, {"map-student_number": "0", "map-first_name": "1", "map-infix": "2",
+                                 "map-last_name": "3", "map-email": "4", "map-programme": "5",
+                                 "map-supervisor": "6"}).headers["Location"]
+    assert url.endswith("/controle")
+    page = admin.get(url).get_data(as_text=True)
+    assert _refused_rows(page) == [["5", "00123", "Fleur van der Berg", "E-mailadres ontbreekt."]]
+    assert re.search(r'<tr data-row="3" data-sheet-row="5">', page)
+    assert "Rij in het bestand" in page
+    # The rows to be created show their spreadsheet row too.
+    assert re.search(r'<tr data-row="1" data-sheet-row="3"><td>3</td><td>00121</td>', page)
+
+    result_url = post_step(admin, url, {"existing": "skip"}).headers["Location"]
+    result = admin.get(result_url).get_data(as_text=True)
+    assert 'data-count="created">2<' in result
+    assert _refused_rows(result) == [["5", "00123", "Fleur van der Berg", "E-mailadres ontbreekt."]]
+
+
+def test_a_result_stored_by_the_previous_version_still_shows(admin, demo):
+    url = upload(admin, semicolon_csv(*GOOD_ROWS), "a.csv", admin.ids["organisation"]).headers["Location"]
+    session_id = url.split("/")[-2]
+    old_state = {
+        "kind": "csv", "headers": ["Studentnummer"], "rows": 3, "mapping": {"student_number": 0},
+        "resolutions": {}, "update_existing": False, "invite": False,
+        "result": {"created": 2, "updated": 0, "skipped": 0, "error_count": 1, "invited": 0,
+                   "groups_created": [], "errors": [[3, "Achternaam ontbreekt."]]},
+    }
+    with demo.extensions["container"].engine().begin() as conn:
+        conn.execute(sa.update(orm.import_sessions).where(orm.import_sessions.c.id == session_id)
+                     .values(state=old_state, step="done"))
+    page = admin.get(f"/importeren/{session_id}/resultaat").get_data(as_text=True)
+    assert 'data-count="created">2<' in page and 'data-count="errors">1<' in page
+    assert _refused_rows(page) == [["gegevensrij 3", "", "", "Achternaam ontbreekt."]]

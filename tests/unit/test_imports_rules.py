@@ -148,3 +148,22 @@ def test_headers_of_dutch_student_administrations_are_recognised():
     assert rules.field_for_header("Roepnaam") == "first_name"
     for header in ("Tussenv.", "Tussenv", "Voorv."):
         assert rules.field_for_header(header) == "infix", header
+
+
+def test_a_refused_row_names_its_spreadsheet_row_student_number_and_name():
+    row = rules.validate_row(3, {**GOOD, "student_number": "00123", "first_name": "Fleur", "infix": "van der",
+                                 "last_name": "Berg", "email": ""}, sheet_row=4)
+    assert isinstance(row, RowError)
+    assert (row.row_number, row.sheet_row, row.student_number, row.name) == (3, 4, "00123", "Fleur van der Berg")
+    assert row.reason == "E-mailadres ontbreekt."
+    assert row.details == "rij 4 in het bestand, studentnummer 00123, Fleur van der Berg"
+    # What the row lacks is left out rather than shown empty.
+    bare = rules.validate_row(5, {"last_name": "Berg"}, sheet_row=9)
+    assert bare.details == "rij 9 in het bestand, Berg"
+
+
+def test_copies_of_a_student_number_are_named_by_their_spreadsheet_rows():
+    rows = [rules.validate_row(1, GOOD, sheet_row=2), rules.validate_row(2, GOOD, sheet_row=5)]
+    first, second = rules.mark_duplicates(rows)
+    assert "(rijen 2, 5 in het bestand)" in first.reason
+    assert (second.sheet_row, second.student_number, second.name) == (5, "000123", "Zoë van Dijk")

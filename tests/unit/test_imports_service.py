@@ -21,6 +21,7 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[str]]]
     kind: str = "csv"
+    header_row: int = 1
 
 
 class ListReader:

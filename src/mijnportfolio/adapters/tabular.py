@@ -41,11 +41,13 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls (and other MS Office
 @attrs.frozen
 class Table:
     """Headers and data rows (lists of text cells); ``rows`` yields (row number, cells), row
-    numbers counting data rows from 1. Empty rows are skipped but keep their number."""
+    numbers counting data rows from 1. Empty rows are skipped but keep their number, so data
+    row N is spreadsheet row ``header_row + N``."""
 
     kind: str  # "csv" | "xlsx"
     headers: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
+    header_row: int = 1  # as a spreadsheet program numbers it: CSV records or sheet rows, from 1
 
 
 class CsvXlsxReader:
@@ -139,12 +141,16 @@ def read_csv(data: bytes) -> Table:
 
 
 def _table(kind: str, records: Iterator) -> Table:
+    """``records`` are CSV records or sheet rows, one per row a spreadsheet program shows
+    (a quoted newline does not start a new one), blank ones included."""
     headers: list[str] | None = None
+    header_row = 0
     rows: list[tuple[int, tuple[str, ...]]] = []
     number = 0
     for record in records:
         cells = [_cell_text(v) for v in record[:MAX_COLUMNS + 1]]
         if headers is None:
+            header_row += 1
             if not any(cells):
                 continue  # blank lines before the header
             if len(cells) > MAX_COLUMNS:
@@ -165,7 +171,7 @@ def _table(kind: str, records: Iterator) -> Table:
         raise FileRefused("Het bestand is leeg: er staat geen kopregel in.")
     if not rows:
         raise FileRefused("Het bestand bevat geen studenten: er staan alleen kolomnamen in.")
-    return Table(kind=kind, headers=tuple(headers), rows=tuple(rows))
+    return Table(kind=kind, headers=tuple(headers), rows=tuple(rows), header_row=header_row)
 
 
 def _cell_text(value: object) -> str:

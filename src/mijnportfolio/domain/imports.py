@@ -269,7 +269,10 @@ def split_groups(text: str) -> tuple[str, ...]:
 
 @attrs.frozen
 class CandidateRow:
-    """A row whose own values are valid; its references (programme, ...) are still text."""
+    """A row whose own values are valid; its references (programme, ...) are still text.
+
+    ``row_number`` counts data rows from 1 (the command line's ``row N``); ``sheet_row`` is the
+    row a spreadsheet program shows for it, header included, when the reader knows it."""
 
     row_number: int
     student_number: str
@@ -282,14 +285,41 @@ class CandidateRow:
     trainer: str | None = None
     groups: tuple[str, ...] = ()
     cohort: str | None = None
+    sheet_row: int | None = None
+
+    @property
+    def name(self) -> str:
+        return display_name(self.first_name, self.infix, self.last_name)
+
+    def refused(self, reason: str) -> RowError:
+        return RowError(self.row_number, reason, sheet_row=self.sheet_row,
+                        student_number=self.student_number, name=self.name)
 
 
 @attrs.frozen
 class RowError:
-    """A row that cannot be imported, with the reason in Dutch (row numbers count data rows from 1)."""
+    """A row that cannot be imported, with the reason in Dutch.
+
+    ``row_number`` counts data rows from 1; ``sheet_row``, ``student_number`` and ``name`` let
+    the user find the row in the file (empty when the file does not tell)."""
 
     row_number: int
     reason: str
+    sheet_row: int | None = None
+    student_number: str = ""
+    name: str = ""
+
+    @property
+    def details(self) -> str:
+        """'rij 4 in het bestand, studentnummer 00123, Fleur van der Berg'; what is unknown is left out."""
+        parts = []
+        if self.sheet_row is not None:
+            parts.append(f"rij {self.sheet_row} in het bestand")
+        if self.student_number:
+            parts.append(f"studentnummer {self.student_number}")
+        if self.name:
+            parts.append(self.name)
+        return ", ".join(parts)
 
 
 def row_values(cells: Sequence[str], mapping: Mapping[str, int | None]) -> dict[str, str]:
@@ -302,10 +332,20 @@ def row_values(cells: Sequence[str], mapping: Mapping[str, int | None]) -> dict[
     return values
 
 
-def validate_row(row_number: int, values: Mapping[str, object]) -> CandidateRow | RowError:
+def validate_row(
+    row_number: int, values: Mapping[str, object], *, sheet_row: int | None = None
+) -> CandidateRow | RowError:
     """The rules of one row on its own: required fields, lengths, e-mail syntax.
 
     Values that start with '=', '+', '-' or '@' are kept as the text they are."""
+    clean: dict[str, str] = {}
+
+    def refused(reason: str) -> RowError:
+        # Shortened: the user needs enough to find the row, not a 2000-character cell again.
+        name = display_name(clean.get("first_name") or None, clean.get("infix") or None, clean.get("last_name", ""))
+        return RowError(row_number, reason, sheet_row=sheet_row,
+                        student_number=_short(clean.get("student_number", ""), 50), name=_short(name))
+
     try:
         clean = {f.key: clean_cell(values.get(f.key)) for f in FIELDS}
         problems: list[str] = []
@@ -322,7 +362,7 @@ def validate_row(row_number: int, values: Mapping[str, object]) -> CandidateRow 
             except InvalidValue:
                 problems.append(f"E-mailadres '{_short(clean['email'])}' is geen geldig e-mailadres")
         if problems:
-            return RowError(row_number, "; ".join(problems) + ".")
+            return refused("; ".join(problems) + ".")
         return CandidateRow(
             row_number=row_number,
             student_number=clean["student_number"],
@@ -335,9 +375,10 @@ def validate_row(row_number: int, values: Mapping[str, object]) -> CandidateRow 
             trainer=clean["trainer"] or None,
             groups=split_groups(clean["groups"]),
             cohort=normalise_cohort(clean["cohort"]) or None,
+            sheet_row=sheet_row,
         )
     except Exception:  # noqa: BLE001 - a row rule must never break the whole import
-        return RowError(row_number, "Deze rij kon niet worden gelezen.")
+        return RowError(row_number, "Deze rij kon niet worden gelezen.", sheet_row=sheet_row)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -347,12 +388,12 @@ def _short(text: str, limit: int = 60) -> str:
 def mark_duplicates(rows: Sequence[CandidateRow | RowError]) -> list[CandidateRow | RowError]:
     """Rows that share a student number or an e-mail address with another row of the same file
     are all refused: the file does not say which one is right."""
-    numbers: dict[str, list[int]] = defaultdict(list)
-    emails: dict[str, list[int]] = defaultdict(list)
+    numbers: dict[str, list[CandidateRow]] = defaultdict(list)
+    emails: dict[str, list[CandidateRow]] = defaultdict(list)
     for row in rows:
         if isinstance(row, CandidateRow):
-            numbers[row.student_number].append(row.row_number)
-            emails[row.email].append(row.row_number)
+            numbers[row.student_number].append(row)
+            emails[row.email].append(row)
     result: list[CandidateRow | RowError] = []
     for row in rows:
         if isinstance(row, CandidateRow):
@@ -361,22 +402,24 @@ def mark_duplicates(rows: Sequence[CandidateRow | RowError]) -> list[CandidateRo
             if len(same_number) > 1:
                 reasons.append(
                     f"Studentnummer {row.student_number} staat meerdere keren in het bestand "
-                    f"(rijen {_row_list(same_number)})"
+                    f"({_row_list(same_number)})"
                 )
             same_email = emails[row.email]
             if len(same_email) > 1:
-                reasons.append(
-                    f"E-mailadres {row.email} staat meerdere keren in het bestand (rijen {_row_list(same_email)})"
-                )
+                reasons.append(f"E-mailadres {row.email} staat meerdere keren in het bestand ({_row_list(same_email)})")
             if reasons:
-                row = RowError(row.row_number, "; ".join(reasons) + ".")
+                result.append(row.refused("; ".join(reasons) + "."))
+                continue
         result.append(row)
     return result
 
 
-def _row_list(numbers: Sequence[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:5])
-    return shown + (", …" if len(numbers) > 5 else "")
+def _row_list(rows: Sequence[CandidateRow]) -> str:
+    """The rows by the numbers the user sees in the spreadsheet, when the reader knows them."""
+    on_sheet = all(r.sheet_row is not None for r in rows)
+    numbers = [(r.sheet_row if on_sheet else r.row_number) for r in rows]
+    shown = ", ".join(str(n) for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
+    return f"rijen {shown} in het bestand" if on_sheet else f"rijen {shown}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,8 +34,10 @@ def _container():
 def import_students_command(file: Path, organisation: str, mappings: tuple[str, ...], update_existing: bool, dry_run: bool) -> None:
     """Import students from a CSV or XLSX file, as the web wizard does.
 
-    Prints `created=N updated=N skipped=N errors=N`, then `row N: reason` per refused row.
-    Exit status 0 when the file could be read, 2 when it was refused as a whole."""
+    Prints `created=N updated=N skipped=N errors=N`, then `row N: reason (where)` per refused
+    row: N counts data rows from 1; in brackets the row as the spreadsheet shows it (header
+    included), the student number and the name. Exit status 0 when the file could be read, 2
+    when it was refused as a whole."""
     try:
         if file.stat().st_size > MAX_FILE_BYTES:
             raise DomainError("Het bestand is te groot. Een bestand mag hoogstens 10 MB zijn.")
@@ -58,7 +60,7 @@ def import_students_command(file: Path, organisation: str, mappings: tuple[str, 
         sys.exit(2)
     click.echo(result.summary_line())
     for error in result.errors:
-        click.echo(f"row {error.row_number}: {error.reason}")
+        click.echo(command_line.refused_row_line(error))
     if dry_run:
         click.echo("Proefdraai (--dry-run): er is niets opgeslagen.", err=True)
     sys.exit(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from mijnportfolio.domain import imports as rules
-from mijnportfolio.domain.imports import FileRefused
+from mijnportfolio.domain.imports import FileRefused, RowError
 from mijnportfolio.domain.permissions import Actor, Permission, require
 
 from ..ports.common import Clock
@@ -40,6 +40,14 @@ def resolve_overrides(headers: Sequence[str], overrides: Sequence[str]) -> dict[
             raise FileRefused(f"--map: het bestand heeft geen kolom '{column}'.")
         result[key] = index
     return result
+
+
+def refused_row_line(error: RowError) -> str:
+    """'row 3: E-mailadres ontbreekt. (rij 4 in het bestand, studentnummer 00123, Fleur van der
+    Berg)': the documented ``row N: reason`` (N counting data rows from 1, for scripts), then
+    what lets a person find the row in the spreadsheet."""
+    line = f"row {error.row_number}: {error.reason}"
+    return f"{line} ({error.details})" if error.details else line
 
 
 def import_file(

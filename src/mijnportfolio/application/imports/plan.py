@@ -13,7 +13,6 @@ import attrs
 
 from mijnportfolio.domain import imports as rules
 from mijnportfolio.domain.imports import CandidateRow, ReferenceIndex, RowError
-from mijnportfolio.domain.values import display_name
 
 from ..ports.imports import ExistingStudent, StudentImportStore, TableData
 
@@ -66,6 +65,7 @@ class RowReferences:
 @attrs.frozen
 class PlannedRow:
     row_number: int
+    sheet_row: int | None
     student_number: str
     name: str
     email: str
@@ -93,8 +93,9 @@ class Plan:
         groups = [label("group", g) if isinstance(g, int) else f"{g.name} (nieuw)" for g in refs.groups]
         return PlannedRow(
             row_number=row.row_number,
+            sheet_row=row.sheet_row,
             student_number=row.student_number,
-            name=display_name(row.first_name, row.infix, row.last_name),
+            name=row.name,
             email=row.email,
             programme=label("programme", refs.programme_id),
             supervisor=label("supervisor", refs.supervisor_id),
@@ -146,9 +147,10 @@ def plan_rows(
     update_existing: bool,
 ) -> Plan:
     """What an import of ``table`` would do now. Reads the database; writes nothing."""
-    rows = rules.mark_duplicates(
-        [rules.validate_row(number, rules.row_values(cells, mapping)) for number, cells in table.rows]
-    )
+    rows = rules.mark_duplicates([
+        rules.validate_row(number, rules.row_values(cells, mapping), sheet_row=table.header_row + number)
+        for number, cells in table.rows
+    ])
     indexes = _indexes(store, organisation_id)
 
     # Distinct reference values, matched once each.
@@ -238,7 +240,7 @@ def plan_rows(
             # The choices never leave a required reference empty; should one, the row waits.
             reasons.append("Opleiding of praktijkbegeleider kon niet worden bepaald.")
         if reasons or programme_id is None or supervisor_id is None:
-            errors.append(RowError(row.row_number, " ".join(reasons)))
+            errors.append(row.refused(" ".join(reasons)))
             continue
         refs = RowReferences(programme_id, supervisor_id, trainer_id, tuple(groups))
         if existing is None:

@@ -48,17 +48,21 @@ def _text_tuple(texts: Iterable[str]) -> tuple[str, ...]:
 
 
 def row_error_to_json(error: RowError) -> list[Any]:
-    return [error.row_number, error.reason]
+    return [error.row_number, error.reason, error.sheet_row, error.student_number, error.name]
 
 
 def row_error_from_json(value: object) -> RowError | None:
-    """One stored refused row; the previous versions stored ``[row number, reason]``."""
+    """One stored refused row: ``[row number, reason, sheet row, student number, name]``;
+    earlier versions stored only ``[row number, reason]``."""
     if not isinstance(value, (list, tuple)) or len(value) < 2:
         return None
     number = _int(value[0], -1)
     if number < 0:
         return None
-    return RowError(number, _text(value[1]))
+    extra = list(value[2:5]) + [None] * (5 - len(value))
+    sheet_row = _int(extra[0], -1)
+    return RowError(number, _text(value[1]), sheet_row=sheet_row if sheet_row >= 0 else None,
+                    student_number=_text(extra[1]), name=_text(extra[2]))
 
 
 @attrs.frozen

@@ -33,11 +33,14 @@ class ImportMappingRepository(Protocol):
 
 
 class TableData(Protocol):
-    """A read file: headers and (row number, cells) with row numbers counting data rows from 1."""
+    """A read file: headers and (row number, cells) with row numbers counting data rows from 1,
+    blank rows included; ``header_row`` is the header's row as a spreadsheet program shows it,
+    so data row N is spreadsheet row ``header_row + N``."""
 
     kind: str
     headers: Sequence[str]
     rows: Sequence[tuple[int, Sequence[str]]]
+    header_row: int
 
 
 class TabularReader(Protocol):
