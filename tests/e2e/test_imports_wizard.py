@@ -49,11 +49,16 @@ def test_import_a_semicolon_csv_with_bom_with_an_ambiguity_and_a_refused_row(
     screenshot("import-2-kolommen")
     page.get_by_role("button", name="Volgende").click()
 
-    # Step 3: 'Jan Smit' names two supervisors; the new group is offered to be created.
+    # Step 3: 'Jan Smit' names two supervisors; for the new group the user has to choose.
     choice = page.get_by_label("Praktijkbegeleider 'Jan Smit'")
     expect(choice).to_be_visible()
     choice.select_option(label="Jan Smit (jan.smit2@school.nl)")
-    expect(page.get_by_label("Deelnemergroep 'Nieuwe groep'")).to_have_value("create")
+    group = page.get_by_label("Deelnemergroep 'Nieuwe groep'")
+    expect(group).to_have_value("")
+    page.get_by_role("button", name="Volgende").click()
+    expect(page.get_by_role("alert")).to_contain_text("Kies wat er moet gebeuren met de nieuwe deelnemergroep 'Nieuwe groep'")
+    expect(page.get_by_label("Praktijkbegeleider 'Jan Smit'")).to_have_value(f"id:{import_data['jan.smit2@school.nl']}")
+    group.select_option(label="Nieuwe deelnemergroep met deze naam aanmaken")
     screenshot("import-3-keuzes")
     page.get_by_role("button", name="Volgende").click()
 

@@ -41,6 +41,12 @@ def post_step(client, url: str, data: dict | None = None):
     return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **(data or {})})
 
 
+def choose_every_group(client, resolve_url: str, choice: str) -> dict[str, str]:
+    """The same choice for every unknown group on the 'keuzes' page."""
+    page = client.get(resolve_url).get_data(as_text=True)
+    return {key: choice for key in re.findall(r'<select[^>]*id="(group-[0-9a-f]+)"', page)}
+
+
 def count(app, table) -> int:
     with app.extensions["container"].engine().connect() as conn:
         return conn.scalar(sa.select(sa.func.count()).select_from(table))
@@ -72,7 +78,8 @@ def test_the_whole_wizard_imports_the_good_rows_and_reports_the_rest(admin, demo
     page = admin.get(resolve_url).get_data(as_text=True)
     assert "Jan Smit" in page and "Nieuwe groep" in page
     key = re.search(r'<select[^>]*id="(supervisor-[0-9a-f]+)"', page).group(1)
-    response = post_step(admin, resolve_url, {key: f"id:{admin.ids['jan.smit2@school.nl']}"})
+    group_key = re.search(r'<select[^>]*id="(group-[0-9a-f]+)"', page).group(1)
+    response = post_step(admin, resolve_url, {key: f"id:{admin.ids['jan.smit2@school.nl']}", group_key: "create"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/controle")
     preview_url = response.headers["Location"]
 
@@ -136,7 +143,7 @@ def test_the_next_import_offers_the_saved_mapping(admin, demo):
         ["student_number", "first_name", "infix", "last_name", "email", "programme", "supervisor", "trainer", "groups", "cohort"])}
     url = post_step(admin, url, form).headers["Location"]
     if url.endswith("/keuzes"):
-        url = post_step(admin, url).headers["Location"]
+        url = post_step(admin, url, choose_every_group(admin, url, "create")).headers["Location"]
     post_step(admin, url)
     again = upload(admin, data, "b.csv", admin.ids["organisation"]).headers["Location"]
     assert re.search(r'id="map-groups".*?<option value="8" selected>Lesgroep', admin.get(again).get_data(as_text=True), re.S)
@@ -269,3 +276,78 @@ def test_a_result_stored_by_the_previous_version_still_shows(admin, demo):
     page = admin.get(f"/importeren/{session_id}/resultaat").get_data(as_text=True)
     assert 'data-count="created">2<' in page and 'data-count="errors">1<' in page
     assert _refused_rows(page) == [["gegevensrij 3", "", "", "Achternaam ontbreekt."]]
+
+
+NEW_GROUP_ROWS = (
+    "000201;Ali;;Arslan;ali@example.nl;25491;begeleider@demo.nl;;VIG-1A, Nieuwe groep;2025",
+    "000202;Bo;;Bakker;bo@example.nl;25491;begeleider@demo.nl;;Nieuwe groep;2025",
+)
+
+
+def _to_choices(client, rows) -> str:
+    url = upload(client, semicolon_csv(*rows), "groepen.csv", client.ids["organisation"]).headers["Location"]
+    mapping = {f"map-{k}": str(i) for i, k in enumerate(
+        ["student_number", "first_name", "infix", "last_name", "email", "programme", "supervisor", "trainer", "groups", "cohort"])}
+    url = post_step(client, url, mapping).headers["Location"]
+    assert url.endswith("/keuzes")
+    return url
+
+
+def _groups(app) -> set[str]:
+    with app.extensions["container"].engine().connect() as conn:
+        return set(conn.scalars(sa.select(orm.participant_groups.c.name)))
+
+
+def test_an_unknown_group_is_not_created_unless_the_user_chooses_so(admin, demo):
+    url = _to_choices(admin, NEW_GROUP_ROWS)
+    page = admin.get(url).get_data(as_text=True)
+    select = re.search(r'<select[^>]*id="group-[0-9a-f]+".*?</select>', page, re.S).group(0)
+    # No choice is made for the user: the only preselected option is the empty one.
+    assert re.findall(r'<option value="([^"]*)"[^>]*selected', select) == [""]
+    assert {"create", "none", "skip"} <= set(re.findall(r'<option value="([^"]*)"', select))
+    state_before = _state(demo)
+
+    response = post_step(admin, url)  # 'Volgende' without choosing
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Kies wat er moet gebeuren met de nieuwe deelnemergroep &#39;Nieuwe groep&#39;" in text
+    assert 'aria-invalid="true"' in text
+    assert _state(demo) == state_before  # nothing stored
+    assert admin.get(url.replace("/keuzes", "/controle")).headers["Location"].endswith("/keuzes")
+
+    response = post_step(admin, url, choose_every_group(admin, url, "none"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/controle")
+    assert 'data-count="create">2<' in admin.get(response.headers["Location"]).get_data(as_text=True)
+    post_step(admin, response.headers["Location"], {"existing": "skip"})
+    assert "Nieuwe groep" not in _groups(demo)
+
+
+def test_leaving_out_the_rows_of_an_unknown_group(admin, demo):
+    url = _to_choices(admin, NEW_GROUP_ROWS)
+    preview_url = post_step(admin, url, choose_every_group(admin, url, "skip")).headers["Location"]
+    page = admin.get(preview_url).get_data(as_text=True)
+    assert 'data-count="create">0<' in page and 'data-count="error">2<' in page
+    assert "Nieuwe groep" not in _groups(demo)
+
+
+def test_a_run_stored_before_groups_needed_a_choice_asks_for_one(admin, demo):
+    # The previous version created unknown groups silently and may have left a run at the
+    # preview without a choice for them: it goes back to the choices, nothing is imported.
+    url = _to_choices(admin, NEW_GROUP_ROWS)
+    with demo.extensions["container"].engine().begin() as conn:
+        conn.execute(sa.update(orm.import_sessions).values(step="preview"))
+    preview_url = url.replace("/keuzes", "/controle")
+    response = admin.get(preview_url)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/keuzes")
+    students = count(demo, orm.students)
+    response = admin.post(preview_url, data={"csrf_token": csrf_token(admin.get(url).get_data(as_text=True)),
+                                             "existing": "skip"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/keuzes")
+    assert count(demo, orm.students) == students and "Nieuwe groep" not in _groups(demo)
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Kies wat er moet gebeuren met de nieuwe deelnemergroep" in page
+
+
+def _state(app):
+    with app.extensions["container"].engine().connect() as conn:
+        return conn.execute(sa.select(orm.import_sessions.c.step, orm.import_sessions.c.state)).one()

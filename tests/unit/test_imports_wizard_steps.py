@@ -7,7 +7,7 @@ import pytest
 
 from mijnportfolio.application.imports import wizard
 from mijnportfolio.domain.catalogue import Programme
-from mijnportfolio.domain.imports import ImportAlreadyRun
+from mijnportfolio.domain.imports import GroupChoiceRequired, ImportAlreadyRun
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor
 from tests.unit.fakes import FakeClock, FakeFileStore, FakeUnitOfWorkFactory
@@ -111,3 +111,39 @@ def test_a_run_that_has_been_imported_refuses_new_choices(school):
         school.resolve(session_id, {})
     with pytest.raises(ImportAlreadyRun):
         wizard.set_options(school.uow(), ADMIN, school.clock, session_id, update_existing=True, invite=False)
+
+
+WITH_NEW_GROUP = ["00124", "Sem", "", "Smit", "sem@roc.nl", "25491", "bas@roc.nl", "Nieuwe groep"]
+
+
+def test_an_unknown_group_waits_for_the_users_choice(school):
+    session_id = school.start(GOOD, WITH_NEW_GROUP)
+    assert school.mapping(session_id) == "resolve"
+    (group,) = school.ambiguities(session_id)
+    assert (group.kind, group.value, group.choice) == ("group", "Nieuwe groep", None)
+    assert {o.value for o in group.options} >= {"create", "none", "skip"}
+    before = school.stored_state(session_id)
+    with pytest.raises(GroupChoiceRequired, match="Kies wat er moet gebeuren met de nieuwe deelnemergroep 'Nieuwe groep'"):
+        school.resolve(session_id, {group.key: ""})
+    with pytest.raises(GroupChoiceRequired):
+        school.resolve(session_id, {group.key: "id:12345"})  # not one of its options
+    assert school.stored_state(session_id) == before
+    # Until it is chosen, nothing is previewed or imported.
+    with pytest.raises(GroupChoiceRequired):
+        school.preview(session_id)
+    with pytest.raises(GroupChoiceRequired):
+        school.run(session_id)
+    assert school.uow.setup().students.all() == [] and school.uow.setup().groups.all() == []
+
+    school.resolve(session_id, {group.key: "none"})
+    assert school.run(session_id).summary_line() == "created=2 updated=0 skipped=0 errors=0"
+    assert school.uow.setup().groups.all() == []
+
+
+def test_a_chosen_group_is_created(school):
+    session_id = school.start(WITH_NEW_GROUP)
+    school.mapping(session_id)
+    (group,) = school.ambiguities(session_id)
+    school.resolve(session_id, {group.key: "create"})
+    assert school.preview(session_id).groups_to_create == ["Nieuwe groep"]
+    assert school.run(session_id).groups_created == ("Nieuwe groep",)

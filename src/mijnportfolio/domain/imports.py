@@ -26,6 +26,29 @@ class FileRefused(DomainError):
     default_message = "Dit bestand kan niet worden ingelezen."
 
 
+class GroupChoiceRequired(DomainError):
+    """In the wizard a participant group is only created when the user chooses so: a typing
+    error in a file would otherwise leave a stray group behind. ``names`` are the groups that
+    still need a choice."""
+
+    default_message = (
+        "Kies bij elke nieuwe deelnemergroep wat er moet gebeuren: de groep aanmaken, "
+        "de groep negeren of de rijen weglaten."
+    )
+
+    def __init__(self, names: Sequence[str] = ()) -> None:
+        self.names = tuple(names)
+        message = None
+        if self.names:
+            listed = ", ".join(f"'{_short(n)}'" for n in self.names[:5]) + (", …" if len(self.names) > 5 else "")
+            noun = "deelnemergroep" if len(self.names) == 1 else "deelnemergroepen"
+            message = (
+                f"Kies wat er moet gebeuren met de nieuwe {noun} {listed}: "
+                "de groep aanmaken, de groep negeren of de rijen weglaten."
+            )
+        super().__init__(message)
+
+
 class ImportAlreadyRun(DomainError):
     """A wizard run imports once; after 'Importeer studenten' its choices can no longer change."""
 
@@ -505,9 +528,15 @@ def resolution_choice(kind: str, choice: str | None) -> str | None:
 
 
 def default_resolution(kind: str, matches: int = 0) -> str:
-    """What happens to an unresolved value: an unknown group is created (the user can say
-    otherwise); everything else that names no or several records leaves its rows out."""
+    """What the command line does with an unresolved value: an unknown group is created;
+    everything else that names no or several records leaves its rows out."""
     return CREATE_GROUP if kind == "group" and matches == 0 else SKIP_ROWS
+
+
+def choice_required(kind: str, matches: int) -> bool:
+    """Values the wizard has no default for: the user decides whether an unknown group is
+    created, ignored or leaves its rows out."""
+    return kind == "group" and matches == 0
 
 
 def unresolved_reason(kind: str, value: str, matches: int) -> str:
@@ -515,6 +544,10 @@ def unresolved_reason(kind: str, value: str, matches: int) -> str:
     if matches == 0:
         return f"{label} '{_short(value)}' is onbekend."
     return f"{label} '{_short(value)}' komt overeen met meerdere mogelijkheden."
+
+
+def undecided_reason(kind: str, value: str) -> str:
+    return f"{REFERENCE_LABELS[kind]} '{_short(value)}': er is nog niet gekozen wat er met deze waarde moet gebeuren."
 
 
 def skipped_reason(kind: str, value: str) -> str:

@@ -34,6 +34,9 @@ def _container():
 def import_students_command(file: Path, organisation: str, mappings: tuple[str, ...], update_existing: bool, dry_run: bool) -> None:
     """Import students from a CSV or XLSX file, as the web wizard does.
 
+    Rows whose programme, supervisor or trainer matches no or several records are refused.
+    Groups that do not exist yet are created (the wizard asks first).
+
     Prints `created=N updated=N skipped=N errors=N`, then `row N: reason (where)` per refused
     row: N counts data rows from 1; in brackets the row as the spreadsheet shows it (header
     included), the student number and the name. Exit status 0 when the file could be read, 2

@@ -56,8 +56,9 @@ def import_file(
     update_existing: bool = False, dry_run: bool = False,
 ) -> ImportResult:
     """``mijnportfolio import-students``: map by headers (``overrides`` win), refuse rows with
-    unknown or ambiguous programmes, supervisors and trainers (unknown groups are created, as
-    the wizard does by default), import the rest in one transaction. FileRefused for a file
+    unknown or ambiguous programmes, supervisors and trainers, import the rest in one
+    transaction. A group that does not exist yet is created: a command line cannot ask, and a
+    script that names groups means them (the wizard asks instead). FileRefused for a file
     refused as a whole (nothing imported)."""
     table = reader.read(data, filename)
     with uow:

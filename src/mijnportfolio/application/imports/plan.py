@@ -33,7 +33,7 @@ class Ambiguity:
     matches: int
     rows: int
     options: tuple[Option, ...]
-    choice: str
+    choice: str | None  # None: the user has to choose (an unknown group in the wizard)
 
     @property
     def label(self) -> str:
@@ -42,6 +42,9 @@ class Ambiguity:
     @property
     def problem(self) -> str:
         return "onbekend" if self.matches == 0 else f"komt overeen met {self.matches} mogelijkheden"
+
+    def accepts(self, value: object) -> bool:
+        return any(o.value == value for o in self.options)
 
 
 @attrs.frozen
@@ -85,6 +88,11 @@ class Plan:
     groups_to_create: list[str]
     indexes: dict[str, ReferenceIndex]
 
+    @property
+    def undecided(self) -> list[Ambiguity]:
+        """Values still waiting for the user's choice; nothing may be imported until they have one."""
+        return [a for a in self.ambiguities if a.choice is None]
+
     def planned(self, row: CandidateRow, refs: RowReferences) -> PlannedRow:
         def label(kind: str, ref_id: int | None) -> str:
             ref = self.indexes[kind].references.get(ref_id) if ref_id is not None else None
@@ -103,6 +111,9 @@ class Plan:
             groups=", ".join(groups),
             cohort=row.cohort or "",
         )
+
+
+UNDECIDED = "undecided"  # internal outcome of a value that waits for the user's choice
 
 
 def _ambiguity_key(kind: str, folded: str) -> str:
@@ -145,8 +156,13 @@ def plan_rows(
     organisation_id: int,
     *,
     update_existing: bool,
+    ask_unknown_groups: bool = False,
 ) -> Plan:
-    """What an import of ``table`` would do now. Reads the database; writes nothing."""
+    """What an import of ``table`` would do now. Reads the database; writes nothing.
+
+    ``ask_unknown_groups`` (the wizard): a group that does not exist gets no default choice;
+    until the user chooses, its rows wait among the errors and ``Plan.undecided`` names it.
+    Without it (the command line) such a group is created."""
     rows = rules.mark_duplicates([
         rules.validate_row(number, rules.row_values(cells, mapping), sheet_row=table.header_row + number)
         for number, cells in table.rows
@@ -184,11 +200,16 @@ def plan_rows(
             options = _options(kind, index, matches)
             choice = rules.resolution_choice(kind, chosen.get(folded))
             if choice is None or choice not in {o.value for o in options}:
-                choice = rules.default_resolution(kind, len(matches))
+                choice = None
+                if not (ask_unknown_groups and rules.choice_required(kind, len(matches))):
+                    choice = rules.default_resolution(kind, len(matches))
             ambiguities.append(
                 Ambiguity(kind, _ambiguity_key(kind, folded), text, len(matches), counts[kind][folded], options, choice)
             )
-            decided[kind][folded] = int(choice[3:]) if choice.startswith("id:") else choice
+            if choice is None:
+                decided[kind][folded] = UNDECIDED
+            else:
+                decided[kind][folded] = int(choice[3:]) if choice.startswith("id:") else choice
 
     candidates = [r for r in rows if isinstance(r, CandidateRow)]
     store_existing = store.existing_students(organisation_id, [r.student_number for r in candidates])
@@ -232,6 +253,8 @@ def plan_rows(
                 new_groups.setdefault(folded, text)
             elif outcome == rules.SKIP_ROWS:
                 reasons.append(rules.skipped_reason("group", text))
+            elif outcome == UNDECIDED:
+                reasons.append(rules.undecided_reason("group", text))
         existing = store_existing.get(row.student_number)
         owner = emails.get(row.email)
         if owner is not None and (existing is None or owner != existing.user_id):

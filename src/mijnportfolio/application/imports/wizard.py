@@ -14,7 +14,7 @@ import attrs
 
 from mijnportfolio.domain import imports as rules
 from mijnportfolio.domain.errors import InvalidValue, NotFound
-from mijnportfolio.domain.imports import ImportAlreadyRun, ImportSession, RowError
+from mijnportfolio.domain.imports import GroupChoiceRequired, ImportAlreadyRun, ImportSession, RowError
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 
 from ..ports.common import Clock, FileStore
@@ -177,7 +177,12 @@ def _store_state(session: ImportSession, clock: Clock, state: WizardState) -> No
 
 def _plan(uow: UnitOfWork, session: ImportSession, table: TableData, state: WizardState) -> Plan:
     return plan_rows(table, state.mapping, state.resolutions, import_store(uow), session.organisation_id,
-                     update_existing=state.update_existing)
+                     update_existing=state.update_existing, ask_unknown_groups=True)
+
+
+def _require_choices(plan: Plan) -> None:
+    if plan.undecided:
+        raise GroupChoiceRequired([a.value for a in plan.undecided])
 
 
 def get_session(
@@ -248,7 +253,8 @@ def save_resolutions(
     uow: UnitOfWork, actor: Actor, clock: Clock, file_store: FileStore, reader: TabularReader,
     session_id: str, choices: Mapping[str, str],
 ) -> None:
-    """Step 3 submitted: ``choices`` maps an ambiguity's key to one of its option values."""
+    """Step 3 submitted: ``choices`` maps an ambiguity's key to one of its option values.
+    GroupChoiceRequired, and nothing stored, while an unknown group has no choice."""
     with uow:
         session = _get(uow, actor, session_id)
         _not_done(session)
@@ -256,10 +262,15 @@ def save_resolutions(
         state = _load_state(session)
         plan = _plan(uow, session, table, state)
         resolutions = {k: dict(v) for k, v in state.resolutions.items()}
+        missing: list[str] = []
         for amb in plan.ambiguities:
             choice = choices.get(amb.key)
-            if choice is not None and choice in {o.value for o in amb.options}:
+            if choice is not None and amb.accepts(choice):
                 resolutions.setdefault(amb.kind, {})[rules.fold(amb.value)] = choice
+            elif amb.choice is None:
+                missing.append(amb.value)
+        if missing:
+            raise GroupChoiceRequired(missing)
         _store_state(session, clock, attrs.evolve(state, resolutions=resolutions))
         session.step = "preview"
         uow.commit()
@@ -276,6 +287,7 @@ def preview(
         table = _table(file_store, reader, session)
         state = _load_state(session)
         plan = _plan(uow, session, table, state)
+        _require_choices(plan)
         return Preview(
             creates=[plan.planned(row, refs) for row, refs in plan.creates[:limit]],
             updates=[plan.planned(row, refs) for row, refs, _ in plan.updates[:limit]],
@@ -308,6 +320,7 @@ def run_import(
         _store_state(session, clock, state)
         uow.flush()
         plan = _plan(uow, session, table, state)
+        _require_choices(plan)
         result = write_plan(uow, clock, session.organisation_id, plan, update_existing=state.update_existing,
                             invitation_url=invitation_url if state.invite else None)
         remember_mapping(uow, clock, session.organisation_id, state.mapping, state.headers)

@@ -28,7 +28,7 @@ from wtforms import BooleanField, RadioField, SelectField, SubmitField
 from mijnportfolio.application.imports import wizard as use_cases
 from mijnportfolio.application.imports.state import ImportResult
 from mijnportfolio.domain.errors import DomainError
-from mijnportfolio.domain.imports import FIELDS
+from mijnportfolio.domain.imports import FIELDS, GroupChoiceRequired
 from mijnportfolio.domain.permissions import Permission, is_allowed
 
 from .support import actor, container, external_url
@@ -169,15 +169,28 @@ def resolve(session_id: str):
         return response
     form = StepForm()
     ambiguities = use_cases.list_ambiguities(c.uow(), actor(), c.file_store(), _reader(), session_id)
+    submitted: dict[str, str] = {}
+    error = None
     if form.validate_on_submit():
-        choices = {a.key: request.form.get(a.key, a.choice) for a in ambiguities}
+        submitted = {a.key: request.form[a.key] for a in ambiguities if a.key in request.form}
+        # A select missing from the form keeps its current choice.
+        choices = {a.key: submitted.get(a.key, a.choice or "") for a in ambiguities}
         try:
             use_cases.save_resolutions(c.uow(), actor(), c.clock(), c.file_store(), _reader(), session_id, choices)
         except DomainError as exc:
-            flash(exc.message, "danger")
+            error = exc.message
         else:
             return redirect(url_for("imports.preview", session_id=session_id))
-    return render_template("imports/resolve.html", view=view, form=form, ambiguities=ambiguities, step=3)
+    return render_template(
+        "imports/resolve.html", view=view, form=form, ambiguities=ambiguities, submitted=submitted,
+        error=error, step=3,
+    ), (400 if error else 200)
+
+
+def _back_to_choices(session_id: str, error: GroupChoiceRequired):
+    # A run started before unknown groups needed a choice, or changed in another tab.
+    flash(error.message, "danger")
+    return redirect(url_for("imports.resolve", session_id=session_id))
 
 
 @bp.route("/<session_id>/controle", methods=["GET", "POST"])
@@ -193,18 +206,22 @@ def preview(session_id: str):
         form.existing.data = "update" if view.update_existing else "skip"
         form.invite.data = view.invite
     if form.validate_on_submit():
-        update_existing = form.existing.data == "update"
         try:
             use_cases.run_import(
                 c.uow(), actor(), c.clock(), c.file_store(), _reader(), session_id,
-                update_existing=update_existing, invite=bool(form.invite.data),
+                update_existing=form.existing.data == "update", invite=bool(form.invite.data),
                 invitation_url=lambda token: external_url("auth.reset_password", token=token),
             )
+        except GroupChoiceRequired as exc:
+            return _back_to_choices(session_id, exc)
         except DomainError as exc:
             flash(exc.message, "danger")
         else:
             return redirect(url_for("imports.result", session_id=session_id))
-    result = use_cases.preview(c.uow(), actor(), c.file_store(), _reader(), session_id)
+    try:
+        result = use_cases.preview(c.uow(), actor(), c.file_store(), _reader(), session_id)
+    except GroupChoiceRequired as exc:
+        return _back_to_choices(session_id, exc)
     return render_template("imports/preview.html", view=view, form=form, preview=result, step=4,
                            has_ambiguities=view.step != "mapping")
 
