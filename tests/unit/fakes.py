@@ -150,6 +150,14 @@ class FakeModuleRepository(FakeRepository):
 
 
 class FakeExamRepository(FakeRepository):
+    def add(self, item) -> None:
+        super().add(item)
+        # Like a flush: the parts of a new exam get ids too (the structure editor's tests set their own).
+        for part in item.parts:
+            if part.id is None:
+                part.id = next(self.store.ids)
+            part.exam_id = item.id
+
     def get_by_code(self, programme_id: int, code: str):
         return next((e for e in self.rows.values() if e.programme_id == programme_id and e.code == code), None)
 
@@ -210,6 +218,96 @@ class FakeImportMappingRepository(FakeRepository):
     key_attr = "organisation_id"
 
 
+class FakeAttemptRepository(FakeRepository):
+    """Attempts with their plannings; plannings get ids when their attempt is added or listed."""
+
+    def _number_plannings(self) -> None:
+        for attempt in self.rows.values():
+            for planning in attempt.plannings:
+                if planning.id is None:
+                    planning.id = next(self.store.ids)
+                planning.attempt_id = attempt.id
+
+    def add(self, item) -> None:
+        super().add(item)
+        self._number_plannings()
+
+    def check_unique(self) -> None:
+        """The database's unique (student, exam, number): a second attempt with a number fails."""
+        from mijnportfolio.domain.errors import ConflictingWrite
+
+        seen = set()
+        for attempt in self.rows.values():
+            key = (attempt.student_id, attempt.exam_id, attempt.number)
+            if key in seen:
+                raise ConflictingWrite()
+            seen.add(key)
+
+    def get(self, item_id):
+        self._number_plannings()
+        return super().get(item_id)
+
+    def latest(self, student_id: int, exam_id: int):
+        mine = [a for a in self.rows.values() if a.student_id == student_id and a.exam_id == exam_id]
+        self._number_plannings()
+        return max(mine, key=lambda a: a.number, default=None)
+
+    def for_student(self, student_id: int):
+        self._number_plannings()
+        return sorted((a for a in self.rows.values() if a.student_id == student_id), key=lambda a: (a.exam_id, a.number))
+
+    def by_planning(self, planning_id: int):
+        self._number_plannings()
+        return next((a for a in self.rows.values() if any(p.id == planning_id for p in a.plannings)), None)
+
+    def exists_for_exam(self, exam_id: int) -> bool:
+        return any(a.exam_id == exam_id for a in self.rows.values())
+
+    def examiner_ids_of_student(self, student_id: int) -> frozenset[int]:
+        return frozenset(i for a in self.rows.values() if a.student_id == student_id for i in a.examiner_ids())
+
+    def bookings(self, start, end, *, examiner_ids, student_id, locations):
+        from mijnportfolio.domain.examination.conflicts import Booking
+
+        self._number_plannings()
+        examiners, places = set(examiner_ids), {" ".join(x.lower().split()) for x in locations if x}
+        found = []
+        for attempt in self.rows.values():
+            student = self.uow.students.get(attempt.student_id)
+            exam = self.uow.exams.get(attempt.exam_id)
+            for p in attempt.plannings:
+                if p.starts_at >= end + dt.timedelta(minutes=1) or p.ends_at < start - dt.timedelta(days=1):
+                    continue
+                if not (attempt.student_id == student_id or p.examiner_ids() & examiners
+                        or (p.location and " ".join(p.location.lower().split()) in places)):
+                    continue
+                part = next((x for x in exam.parts if x.id == p.part_id), None) if exam else None
+                found.append(Booking(
+                    planning_id=p.id, attempt_id=attempt.id, student_id=attempt.student_id,
+                    student_name=student.full_name if student else "", exam_code=exam.code if exam else "",
+                    part_number=part.number if part else 0, starts_at=p.starts_at, ends_at=p.ends_at,
+                    location=p.location, examiner_ids=frozenset(p.examiner_ids()),
+                ))
+        return found
+
+
+class FakeCalendarFeedRepository(FakeRepository):
+    key_attr = "user_id"
+
+    def get_by_hash(self, token_hash: str):
+        return next((f for f in self.rows.values() if f.token_hash == token_hash), None)
+
+
+class FakeCalendarWriter:
+    """Writes a readable stand-in for an iCalendar file, one line per event."""
+
+    def write(self, method: str, events, *, name: str = "") -> bytes:
+        lines = [f"METHOD:{method}"] + [
+            f"EVENT {e.uid} SEQ {e.sequence} {e.starts_at.isoformat()} {e.summary}" for e in events
+        ]
+        return "\n".join(lines).encode()
+
+
 class FakeUnitOfWork:
     """One transaction on the in-memory store: changes are made on a private copy of the
     tables and become visible to others (and to the tests' ``store.tables``) only on
@@ -231,6 +329,8 @@ class FakeUnitOfWork:
         self.faq = FakeFaqRepository(self, "faq")
         self.import_sessions = FakeImportSessionRepository(self, "import_sessions")
         self.import_mappings = FakeImportMappingRepository(self, "import_mappings")
+        self.attempts = FakeAttemptRepository(self, "attempts")
+        self.calendar_feeds = FakeCalendarFeedRepository(self, "calendar_feeds")
         self.student_import = FakeStudentImportStore(self)
         self.committed = 0
         self.rolled_back = 0
@@ -249,6 +349,7 @@ class FakeUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
+        self.flush()
         # The committed state is a copy: later changes in this unit of work (which keeps
         # working on its own objects, as a session does) count only at the next commit.
         self.store.tables.clear()
@@ -260,7 +361,9 @@ class FakeUnitOfWork:
         self.rolled_back += 1
 
     def flush(self) -> None:
-        pass
+        # Like a real flush: new children get their ids and unique constraints are checked.
+        self.attempts._number_plannings()
+        self.attempts.check_unique()
 
 
 class FakeUnitOfWorkFactory:

@@ -29,7 +29,8 @@ from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors, JustificationRule, PassMark
 from mijnportfolio.domain.students import ParticipantGroup, Student
-from mijnportfolio.domain.tokens import TokenPurpose, UserToken
+from mijnportfolio.domain.examination.planning import Attempt, PartPlanning
+from mijnportfolio.domain.tokens import CalendarFeed, TokenPurpose, UserToken
 
 naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -320,6 +321,55 @@ import_mappings = sa.Table(
 )
 
 
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("student_id", sa.ForeignKey("students.id"), nullable=False),
+    sa.Column("exam_id", sa.ForeignKey("exams.id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("created_by_id", sa.ForeignKey("users.id")),
+    sa.Column("result_passed", sa.Boolean),
+    sa.Column("result_at", UTCDateTime),
+    sa.Column("updated_at", UTCDateTime),
+    sa.Column("version", sa.Integer, nullable=False),
+    # One attempt per number: two planners starting the same retake at once cannot both succeed.
+    sa.UniqueConstraint("student_id", "exam_id", "number", name="uq_attempts_student_exam_number"),
+)
+
+part_plannings = sa.Table(
+    "part_plannings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("attempt_id", sa.ForeignKey("attempts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("part_id", sa.ForeignKey("exam_parts.id"), nullable=False, index=True),
+    sa.Column("starts_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("ends_at", UTCDateTime, nullable=False),
+    sa.Column("location", sa.String(500)),
+    sa.Column("examiner1_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("examiner2_id", sa.ForeignKey("users.id"), index=True),
+    sa.Column("examiner2_may_submit", sa.Boolean, nullable=False, default=False),
+    sa.Column("calendar_uid", sa.String(100), nullable=False, unique=True),
+    sa.Column("calendar_sequence", sa.Integer, nullable=False, default=0),
+    sa.Column("planned_at", UTCDateTime),
+    sa.Column("planned_by_id", sa.ForeignKey("users.id")),
+    sa.Column("assessment_started_at", UTCDateTime),
+    sa.Column("finalized_at", UTCDateTime),
+    sa.Column("final_assessment_id", sa.Integer),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("attempt_id", "part_id", name="uq_part_plannings_attempt_part"),
+)
+
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+
 _started = False
 _lock = threading.Lock()
 
@@ -408,3 +458,16 @@ def _map() -> None:
     mapper_registry.map_imperatively(FaqItem, faq_items, version_id_col=faq_items.c.version)
     mapper_registry.map_imperatively(ImportSession, import_sessions, version_id_col=import_sessions.c.version)
     mapper_registry.map_imperatively(ImportMapping, import_mappings)
+    mapper_registry.map_imperatively(PartPlanning, part_plannings, version_id_col=part_plannings.c.version)
+    mapper_registry.map_imperatively(
+        Attempt,
+        attempts,
+        version_id_col=attempts.c.version,
+        properties={
+            "plannings": relationship(
+                PartPlanning, order_by=part_plannings.c.id, cascade="all, delete-orphan", lazy="selectin",
+                passive_deletes=True,
+            )
+        },
+    )
+    mapper_registry.map_imperatively(CalendarFeed, calendar_feeds)

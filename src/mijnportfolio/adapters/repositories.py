@@ -14,7 +14,10 @@ from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, User
 from mijnportfolio.domain.students import ParticipantGroup, Student
-from mijnportfolio.domain.tokens import UserToken
+from mijnportfolio.domain.examination.conflicts import Booking
+from mijnportfolio.domain.examination.planning import Attempt
+from mijnportfolio.domain.tokens import CalendarFeed, UserToken
+from mijnportfolio.domain.values import display_name
 
 from . import orm
 
@@ -226,3 +229,85 @@ class SqlAlchemyImportSessionRepository(_Base):
 
 class SqlAlchemyImportMappingRepository(_Base):
     model = ImportMapping
+
+
+class SqlAlchemyAttemptRepository(_Base):
+    model = Attempt
+
+    def latest(self, student_id: int, exam_id: int) -> Attempt | None:
+        a = orm.attempts.c
+        return self.session.scalars(
+            sa.select(Attempt).where(a.student_id == student_id, a.exam_id == exam_id).order_by(a.number.desc()).limit(1)
+        ).first()
+
+    def for_student(self, student_id: int) -> Sequence[Attempt]:
+        a = orm.attempts.c
+        return self.session.scalars(
+            sa.select(Attempt).where(a.student_id == student_id).order_by(a.exam_id, a.number)
+        ).all()
+
+    def by_planning(self, planning_id: int) -> Attempt | None:
+        p = orm.part_plannings.c
+        return self.session.scalars(
+            sa.select(Attempt).join(orm.part_plannings, p.attempt_id == orm.attempts.c.id).where(p.id == planning_id)
+        ).first()
+
+    def exists_for_exam(self, exam_id: int) -> bool:
+        return self.session.scalar(
+            sa.select(sa.exists().where(orm.attempts.c.exam_id == exam_id))
+        ) is True
+
+    def examiner_ids_of_student(self, student_id: int) -> frozenset[int]:
+        a, p = orm.attempts.c, orm.part_plannings.c
+        rows = self.session.execute(
+            sa.select(p.examiner1_id, p.examiner2_id)
+            .join(orm.attempts, a.id == p.attempt_id)
+            .where(a.student_id == student_id)
+        ).all()
+        return frozenset(i for row in rows for i in row if i is not None)
+
+    def bookings(
+        self, start: dt.datetime, end: dt.datetime, *, examiner_ids: Iterable[int], student_id: int,
+        locations: Iterable[str],
+    ) -> Sequence[Booking]:
+        a, p, ep, e, u = orm.attempts.c, orm.part_plannings.c, orm.exam_parts.c, orm.exams.c, orm.users.c
+        examiners = list(set(examiner_ids))
+        places = sorted({" ".join(loc.lower().split()) for loc in locations if loc})
+        who = [a.student_id == student_id]
+        if examiners:
+            who += [p.examiner1_id.in_(examiners), p.examiner2_id.in_(examiners)]
+        if places:
+            who.append(sa.func.lower(p.location).in_(places))
+        # An end before the start counts as the start itself; a little margin keeps the window simple.
+        query = (
+            sa.select(
+                p.id, p.attempt_id, a.student_id, u.first_name, u.infix, u.last_name, e.code, ep.number,
+                p.starts_at, p.ends_at, p.location, p.examiner1_id, p.examiner2_id,
+            )
+            .select_from(
+                orm.part_plannings.join(orm.attempts, a.id == p.attempt_id)
+                .join(orm.exam_parts, ep.id == p.part_id)
+                .join(orm.exams, e.id == a.exam_id)
+                .join(orm.students, orm.students.c.id == a.student_id)
+                .join(orm.users, u.id == orm.students.c.user_id)
+            )
+            .where(p.starts_at < end + dt.timedelta(minutes=1), p.ends_at >= start - dt.timedelta(days=1), sa.or_(*who))
+        )
+        return [
+            Booking(
+                planning_id=r.id, attempt_id=r.attempt_id, student_id=r.student_id,
+                student_name=display_name(r.first_name, r.infix, r.last_name), exam_code=r.code, part_number=r.number,
+                starts_at=r.starts_at, ends_at=r.ends_at, location=r.location,
+                examiner_ids=frozenset(i for i in (r.examiner1_id, r.examiner2_id) if i is not None),
+            )
+            for r in self.session.execute(query)
+        ]
+
+
+class SqlAlchemyCalendarFeedRepository(_Base):
+    model = CalendarFeed
+
+    def get_by_hash(self, token_hash: str) -> CalendarFeed | None:
+        return self.session.scalars(
+            sa.select(CalendarFeed).where(orm.calendar_feeds.c.token_hash == token_hash)
+        ).first()

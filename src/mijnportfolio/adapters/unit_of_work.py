@@ -31,6 +31,8 @@ class SqlAlchemyUnitOfWork:
         self.faq = r.SqlAlchemyFaqRepository(session)
         self.import_sessions = r.SqlAlchemyImportSessionRepository(session)
         self.import_mappings = r.SqlAlchemyImportMappingRepository(session)
+        self.attempts = r.SqlAlchemyAttemptRepository(session)
+        self.calendar_feeds = r.SqlAlchemyCalendarFeedRepository(session)
         self.student_import = SqlAlchemyStudentImportStore(session)  # bulk import (application/imports.py)
         return self
 

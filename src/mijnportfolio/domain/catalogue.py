@@ -18,7 +18,6 @@ from .scores import (
     descriptor_score,
 )
 
-
 # Sizes a real exam never reaches; they keep a bad upload from swamping the database.
 MAX_PARTS = 50
 MAX_CORE_TASKS = 100

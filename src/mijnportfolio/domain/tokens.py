@@ -37,3 +37,14 @@ class UserToken:
         if self.used_at is not None or now >= self.expires_at:
             raise TokenInvalid()
         self.used_at = now
+
+
+@attrs.define(slots=False, eq=False)
+class CalendarFeed:
+    """A private iCalendar feed of one user's own planning; only the token's hash is stored.
+
+    A user has at most one: renewing replaces it, so the old address stops working."""
+
+    user_id: int
+    token_hash: str
+    created_at: dt.datetime

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from mijnportfolio.adapters.calendar import IcalendarCalendarWriter
 from mijnportfolio.adapters.clock import SystemClock
 from mijnportfolio.adapters.database import make_engine, make_session_factory
 from mijnportfolio.adapters.files import LocalFileStore
 from mijnportfolio.adapters.mail import ConsoleMailer, MemoryMailer, SmtpMailer
 from mijnportfolio.adapters.passwords import Argon2PasswordHasher
 from mijnportfolio.adapters.queries_catalogue import SqlAlchemyCatalogueQueries
+from mijnportfolio.adapters.queries_dashboard import SqlAlchemyDashboardQuery
+from mijnportfolio.adapters.queries_overview import SqlAlchemyOverviewQuery
 from mijnportfolio.adapters.queries_students import SqlAlchemyStudentListQuery
 from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
 from mijnportfolio.adapters.tabular import CsvXlsxReader
@@ -32,9 +35,12 @@ class Container(containers.DeclarativeContainer):
     staff_user_queries = providers.Singleton(SqlAlchemyStaffUserQueries, engine)
     catalogue_queries = providers.Singleton(SqlAlchemyCatalogueQueries, engine)
     student_list_query = providers.Singleton(SqlAlchemyStudentListQuery, engine)
+    overview_query = providers.Singleton(SqlAlchemyOverviewQuery, engine)
+    dashboard_query = providers.Singleton(SqlAlchemyDashboardQuery, engine)
 
     tabular_reader = providers.Singleton(CsvXlsxReader)
     clock = providers.Singleton(SystemClock)
+    calendar = providers.Singleton(IcalendarCalendarWriter)
     hasher = providers.Singleton(Argon2PasswordHasher)
     file_store = providers.Singleton(LocalFileStore, settings.provided.upload_folder)
 

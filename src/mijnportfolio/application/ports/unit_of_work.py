@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol, Self
 
 from .catalogue import ExamRepository, ModuleRepository, ProgrammeRepository
+from .examination import AttemptRepository, CalendarFeedRepository
 from .faq import FaqRepository
 from .imports import (
     ImportMappingRepository,
@@ -32,6 +33,8 @@ class UnitOfWork(Protocol):
     import_sessions: ImportSessionRepository
     import_mappings: ImportMappingRepository
     student_import: StudentImportStore
+    attempts: AttemptRepository
+    calendar_feeds: CalendarFeedRepository
 
     def __enter__(self) -> Self: ...
 

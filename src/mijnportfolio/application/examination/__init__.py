@@ -1,0 +1,1 @@
+"""Examination use cases: planning exams and retakes, the overview, the dashboard, calendars."""

@@ -1,0 +1,45 @@
+"""The Examendashboard (manual 2.3, product.md 3.6): an examiner's 'Openstaande acties' (parts
+that have started and are not final) and 'Examenplanning' (parts that have not started yet)."""
+
+from __future__ import annotations
+
+import attrs
+
+from mijnportfolio.domain.organisations import Role
+from mijnportfolio.domain.permissions import Actor
+
+from ..ports.common import Clock
+from ..ports.examination import DashboardFilters, DashboardQuery, PlannedPart
+from ..ports.students import Option
+
+LIST_LIMIT = 500
+
+
+@attrs.frozen
+class Dashboard:
+    open_parts: tuple[PlannedPart, ...]
+    upcoming_parts: tuple[PlannedPart, ...]
+    programmes: tuple[Option, ...]
+    groups: tuple[Option, ...]
+    students: tuple[Option, ...]
+    is_examiner: bool
+
+
+def examiner_dashboard(query: DashboardQuery, actor: Actor, clock: Clock, filters: DashboardFilters) -> Dashboard:
+    """The two lists of the examiner's own planned parts (empty for staff who do not assess)."""
+    if actor.role is not Role.EXAMINER:
+        return Dashboard((), (), (), (), (), is_examiner=False)
+    now = clock.now()
+    programmes, groups, students = query.filter_options(actor.user_id)
+    return Dashboard(
+        open_parts=tuple(query.open_parts(actor.user_id, filters, now, LIST_LIMIT)),
+        upcoming_parts=tuple(query.upcoming_parts(actor.user_id, filters, now, LIST_LIMIT)),
+        programmes=tuple(programmes), groups=tuple(groups), students=tuple(students), is_examiner=True,
+    )
+
+
+def may_see_planner_matrix(actor: Actor, examiners_may_plan: bool) -> bool:
+    """Planners find the overview matrix on their dashboard (the manual starts planning there)."""
+    if actor.role in (Role.ADMIN, Role.SUPERVISOR):
+        return True
+    return actor.role is Role.EXAMINER and examiners_may_plan
