@@ -351,3 +351,54 @@ def test_a_run_stored_before_groups_needed_a_choice_asks_for_one(admin, demo):
 def _state(app):
     with app.extensions["container"].engine().connect() as conn:
         return conn.execute(sa.select(orm.import_sessions.c.step, orm.import_sessions.c.state)).one()
+
+
+def _preview_of(client, rows) -> str:
+    url = upload(client, semicolon_csv(*rows), "lijst.csv", client.ids["organisation"]).headers["Location"]
+    mapping = {f"map-{k}": str(i) for i, k in enumerate(
+        ["student_number", "first_name", "infix", "last_name", "email", "programme", "supervisor", "trainer", "groups", "cohort"])}
+    url = post_step(client, url, mapping).headers["Location"]
+    if url.endswith("/keuzes"):
+        url = post_step(client, url, choose_every_group(client, url, "create")).headers["Location"]
+    assert url.endswith("/controle"), url
+    return url
+
+
+def _buttons(page: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", b).strip() for b in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)]
+
+
+def test_importeer_studenten_is_not_offered_when_no_row_can_be_imported(admin, demo):
+    url = _preview_of(admin, [REFUSED_ROW])
+    page = admin.get(url).get_data(as_text=True)
+    assert 'data-count="create">0<' in page and 'data-count="error">1<' in page
+    assert "Importeer studenten" not in _buttons(page)
+    assert "Er is niets om te importeren" in page
+    before = (count(demo, orm.students), _state(demo))
+
+    response = post_step(admin, url, {"existing": "skip"})  # a form from another tab, or crafted
+    assert response.status_code == 400
+    assert "Er is niets om te importeren" in response.get_data(as_text=True)
+    assert (count(demo, orm.students), _state(demo)) == before
+    assert count(demo, orm.import_mappings) == 0
+
+
+def test_with_only_existing_students_importing_needs_the_choice_to_update_them(admin, demo):
+    post_step(admin, _preview_of(admin, GOOD_ROWS), {"existing": "skip"})
+    url = _preview_of(admin, GOOD_ROWS)
+    page = admin.get(url).get_data(as_text=True)
+    assert 'data-count="create">0<' in page and 'data-count="existing">2<' in page
+    assert "Importeer studenten" not in _buttons(page) and "Keuze opslaan" in _buttons(page)
+
+    response = post_step(admin, url, {"existing": "skip"})
+    assert response.status_code == 400
+    assert "er zijn geen nieuwe studenten" in response.get_data(as_text=True)
+
+    response = post_step(admin, url, {"existing": "update", "apply": "Keuze opslaan"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/controle")
+    page = admin.get(url).get_data(as_text=True)
+    assert "Importeer studenten" in _buttons(page)
+    assert re.search(r'<input[^>]*value="update"[^>]*checked|<input[^>]*checked[^>]*value="update"', page)
+
+    result = admin.get(post_step(admin, url, {"existing": "update"}).headers["Location"]).get_data(as_text=True)
+    assert 'data-count="updated">2<' in result

@@ -7,7 +7,7 @@ import pytest
 
 from mijnportfolio.application.imports import wizard
 from mijnportfolio.domain.catalogue import Programme
-from mijnportfolio.domain.imports import GroupChoiceRequired, ImportAlreadyRun
+from mijnportfolio.domain.imports import GroupChoiceRequired, ImportAlreadyRun, NothingToImport
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor
 from tests.unit.fakes import FakeClock, FakeFileStore, FakeUnitOfWorkFactory
@@ -147,3 +147,30 @@ def test_a_chosen_group_is_created(school):
     school.resolve(session_id, {group.key: "create"})
     assert school.preview(session_id).groups_to_create == ["Nieuwe groep"]
     assert school.run(session_id).groups_created == ("Nieuwe groep",)
+
+
+def test_an_import_that_would_do_nothing_is_refused_and_stores_nothing(school):
+    session_id = school.start(["00125", "Zonder", "", "Mail", "", "25491", "bas@roc.nl", ""])
+    school.mapping(session_id)
+    preview = school.preview(session_id)
+    assert (preview.create_count, preview.error_count, preview.can_import) == (0, 1, False)
+    before = school.stored_state(session_id)
+    with pytest.raises(NothingToImport, match="Er is niets om te importeren"):
+        school.run(session_id)
+    assert school.stored_state(session_id) == before
+    assert school.uow.setup().import_sessions.get(session_id).step == "preview"
+    assert school.uow.setup().import_mappings.get(school.organisation_id) is None
+
+
+def test_existing_students_alone_are_imported_only_when_updating_is_chosen(school):
+    first = school.start(GOOD)
+    school.mapping(first)
+    school.run(first)
+    session_id = school.start(GOOD)
+    school.mapping(session_id)
+    assert school.preview(session_id).can_import is False
+    with pytest.raises(NothingToImport, match="er zijn geen nieuwe studenten"):
+        school.run(session_id)
+    wizard.set_options(school.uow(), ADMIN, school.clock, session_id, update_existing=True, invite=False)
+    assert school.preview(session_id).can_import is True
+    assert school.run(session_id, update_existing=True).summary_line() == "created=0 updated=1 skipped=0 errors=0"

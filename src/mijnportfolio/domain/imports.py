@@ -49,6 +49,16 @@ class GroupChoiceRequired(DomainError):
         super().__init__(message)
 
 
+class NothingToImport(DomainError):
+    """'Importeer studenten' needs a row to create, or a row to update when updating existing
+    students is chosen; an import that would do nothing is not run (and not remembered)."""
+
+    default_message = (
+        "Er is niets om te importeren: geen enkele rij kan worden geïmporteerd. "
+        "Bekijk de redenen, pas het bestand aan of ga terug om andere keuzes te maken."
+    )
+
+
 class ImportAlreadyRun(DomainError):
     """A wizard run imports once; after 'Importeer studenten' its choices can no longer change."""
 

@@ -14,7 +14,13 @@ import attrs
 
 from mijnportfolio.domain import imports as rules
 from mijnportfolio.domain.errors import InvalidValue, NotFound
-from mijnportfolio.domain.imports import GroupChoiceRequired, ImportAlreadyRun, ImportSession, RowError
+from mijnportfolio.domain.imports import (
+    GroupChoiceRequired,
+    ImportAlreadyRun,
+    ImportSession,
+    NothingToImport,
+    RowError,
+)
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 
 from ..ports.common import Clock, FileStore
@@ -39,6 +45,11 @@ class Preview:
     groups_to_create: list[str]
     update_existing: bool
     invite: bool
+
+    @property
+    def can_import(self) -> bool:
+        """Whether 'Importeer studenten' would do anything with the choices as they are stored."""
+        return self.create_count > 0 or (self.update_existing and self.update_count > 0)
 
 
 
@@ -185,6 +196,18 @@ def _require_choices(plan: Plan) -> None:
         raise GroupChoiceRequired([a.value for a in plan.undecided])
 
 
+def _require_something_to_import(plan: Plan, *, update_existing: bool) -> None:
+    if plan.creates or (update_existing and plan.updates):
+        return
+    if plan.updates:
+        raise NothingToImport(
+            "Er is niets om te importeren: er zijn geen nieuwe studenten en de studenten met een "
+            "bestaand studentnummer worden overgeslagen. Kies 'Bijwerken met de gegevens uit het "
+            "bestand' om ze bij te werken."
+        )
+    raise NothingToImport()
+
+
 def get_session(
     uow: UnitOfWork, actor: Actor, session_id: str, *, file_store: FileStore | None = None,
     reader: TabularReader | None = None,
@@ -307,7 +330,9 @@ def run_import(
     invitation_url: Callable[[str], str] | None = None,
 ) -> ImportResult:
     """Step 5 ('Importeer studenten'): every importable row in ONE transaction, the mapping
-    remembered for next time, the file deleted. Running it twice imports once."""
+    remembered for next time, the file deleted. Running it twice imports once. Refused, with
+    nothing stored, while a group waits for a choice (GroupChoiceRequired) or when nothing
+    would be created or updated (NothingToImport)."""
     with uow:
         session = _get(uow, actor, session_id)
         state = _load_state(session)
@@ -321,6 +346,7 @@ def run_import(
         uow.flush()
         plan = _plan(uow, session, table, state)
         _require_choices(plan)
+        _require_something_to_import(plan, update_existing=state.update_existing)
         result = write_plan(uow, clock, session.organisation_id, plan, update_existing=state.update_existing,
                             invitation_url=invitation_url if state.invite else None)
         remember_mapping(uow, clock, session.organisation_id, state.mapping, state.headers)

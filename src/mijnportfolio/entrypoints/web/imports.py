@@ -68,6 +68,7 @@ class PreviewForm(FlaskForm):
     )
     invite = BooleanField("Stuur nieuwe studenten een uitnodiging")
     submit = SubmitField("Importeer studenten")
+    apply = SubmitField("Keuze opslaan")  # only offered when the choice decides whether anything is imported
 
 
 class StepForm(FlaskForm):
@@ -205,17 +206,24 @@ def preview(session_id: str):
     if request.method == "GET":
         form.existing.data = "update" if view.update_existing else "skip"
         form.invite.data = view.invite
+    refused = False
     if form.validate_on_submit():
+        update_existing = form.existing.data == "update"
         try:
+            if form.apply.data:
+                use_cases.set_options(c.uow(), actor(), c.clock(), session_id,
+                                      update_existing=update_existing, invite=bool(form.invite.data))
+                return redirect(url_for("imports.preview", session_id=session_id))
             use_cases.run_import(
                 c.uow(), actor(), c.clock(), c.file_store(), _reader(), session_id,
-                update_existing=form.existing.data == "update", invite=bool(form.invite.data),
+                update_existing=update_existing, invite=bool(form.invite.data),
                 invitation_url=lambda token: external_url("auth.reset_password", token=token),
             )
         except GroupChoiceRequired as exc:
             return _back_to_choices(session_id, exc)
         except DomainError as exc:
             flash(exc.message, "danger")
+            refused = True
         else:
             return redirect(url_for("imports.result", session_id=session_id))
     try:
@@ -223,7 +231,7 @@ def preview(session_id: str):
     except GroupChoiceRequired as exc:
         return _back_to_choices(session_id, exc)
     return render_template("imports/preview.html", view=view, form=form, preview=result, step=4,
-                           has_ambiguities=view.step != "mapping")
+                           has_ambiguities=view.step != "mapping"), (400 if refused else 200)
 
 
 @bp.route("/<session_id>/resultaat")
