@@ -8,7 +8,7 @@ inserts are executemany with RETURNING ("insertmanyvalues"), never one round tri
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,9 +28,10 @@ from mijnportfolio.domain.tokens import UserToken
 from . import orm
 
 CHUNK = 900
+T = TypeVar("T")
 
 
-def _chunks(values: Sequence, size: int = CHUNK):
+def _chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -97,7 +98,7 @@ class SqlAlchemyStudentImportStore:
 
     # -- writes --------------------------------------------------------------------------
 
-    def _execute(self, statement, params):
+    def _execute(self, statement: sa.Executable, params: Sequence[Mapping[str, Any]]) -> sa.CursorResult[Any]:
         try:
             return self._conn.execute(statement, params)
         except sa.exc.IntegrityError as exc:

@@ -5,5 +5,8 @@ Flow: ``start_import`` (upload: the file is read once, refused as a whole or kep
 store) -> ``save_mapping`` -> ``save_resolutions`` (ambiguous or unknown references) ->
 ``preview`` -> ``run_import`` (all importable rows in one transaction). ``import_file`` does the
 same in one go for the command line. Every step recomputes from the stored file and the stored
-choices, so a reload or a second tab shows the same thing.
+choices (``state.WizardState``), so a reload or a second tab shows the same thing.
+
+Modules: ``wizard`` (the steps), ``command_line``, ``plan`` (what an import would do; reads
+only), ``write`` (the bulk writes), ``state`` (what a run remembers, and an import's result).
 """

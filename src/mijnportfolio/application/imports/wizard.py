@@ -52,7 +52,6 @@ class Preview:
         return self.create_count > 0 or (self.update_existing and self.update_count > 0)
 
 
-
 @attrs.frozen
 class SessionView:
     id: str
@@ -303,7 +302,9 @@ def preview(
     uow: UnitOfWork, actor: Actor, file_store: FileStore, reader: TabularReader, session_id: str,
     *, limit: int = PREVIEW_LIMIT,
 ) -> Preview:
-    """Step 4: rows to create, rows matching an existing student number, rows refused (with reasons)."""
+    """Step 4: rows to create, rows matching an existing student number, rows refused (with
+    reasons). GroupChoiceRequired while an unknown group has no choice (a run stored by an
+    earlier version, or changed in another tab)."""
     with uow:
         session = _get(uow, actor, session_id)
         _not_done(session)

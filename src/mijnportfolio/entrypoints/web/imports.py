@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,6 +28,7 @@ from wtforms import BooleanField, RadioField, SelectField, SubmitField
 
 from mijnportfolio.application.imports import wizard as use_cases
 from mijnportfolio.application.imports.state import ImportResult
+from mijnportfolio.application.ports.imports import TabularReader
 from mijnportfolio.domain.errors import DomainError
 from mijnportfolio.domain.imports import FIELDS, GroupChoiceRequired
 from mijnportfolio.domain.permissions import Permission, is_allowed
@@ -45,7 +47,7 @@ STEP_ENDPOINTS = {
 NO_COLUMN = "-"
 
 
-def _reader():
+def _reader() -> TabularReader:
     return container().tabular_reader()
 
 
@@ -75,11 +77,11 @@ class StepForm(FlaskForm):
     submit = SubmitField("Volgende")
 
 
-def _step_url(view) -> str:
+def _step_url(view: use_cases.SessionView) -> str:
     return url_for(STEP_ENDPOINTS[view.step], session_id=view.id)
 
 
-def _guard(view, step: str):
+def _guard(view: use_cases.SessionView, step: str) -> ResponseReturnValue | None:
     """Redirect when the run is not (yet) at this step: a later step needs the earlier ones."""
     if view.step == "done" and step != "done":
         return redirect(url_for("imports.result", session_id=view.id))
@@ -90,7 +92,7 @@ def _guard(view, step: str):
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
-def start():
+def start() -> ResponseReturnValue:
     _require_import_rights()
     c = container()
     form = StartForm()
@@ -133,7 +135,7 @@ def start():
 
 @bp.route("/<session_id>/kolommen", methods=["GET", "POST"])
 @login_required
-def mapping(session_id: str):
+def mapping(session_id: str) -> ResponseReturnValue:
     _require_import_rights()
     c = container()
     view = use_cases.get_session(c.uow(), actor(), session_id, file_store=c.file_store(), reader=_reader())
@@ -162,7 +164,7 @@ def mapping(session_id: str):
 
 @bp.route("/<session_id>/keuzes", methods=["GET", "POST"])
 @login_required
-def resolve(session_id: str):
+def resolve(session_id: str) -> ResponseReturnValue:
     _require_import_rights()
     c = container()
     view = use_cases.get_session(c.uow(), actor(), session_id)
@@ -188,7 +190,7 @@ def resolve(session_id: str):
     ), (400 if error else 200)
 
 
-def _back_to_choices(session_id: str, error: GroupChoiceRequired):
+def _back_to_choices(session_id: str, error: GroupChoiceRequired) -> ResponseReturnValue:
     # A run started before unknown groups needed a choice, or changed in another tab.
     flash(error.message, "danger")
     return redirect(url_for("imports.resolve", session_id=session_id))
@@ -196,7 +198,7 @@ def _back_to_choices(session_id: str, error: GroupChoiceRequired):
 
 @bp.route("/<session_id>/controle", methods=["GET", "POST"])
 @login_required
-def preview(session_id: str):
+def preview(session_id: str) -> ResponseReturnValue:
     _require_import_rights()
     c = container()
     view = use_cases.get_session(c.uow(), actor(), session_id)
@@ -236,7 +238,7 @@ def preview(session_id: str):
 
 @bp.route("/<session_id>/resultaat")
 @login_required
-def result(session_id: str):
+def result(session_id: str) -> ResponseReturnValue:
     _require_import_rights()
     c = container()
     view = use_cases.get_session(c.uow(), actor(), session_id)
@@ -248,7 +250,7 @@ def result(session_id: str):
 
 @bp.route("/<session_id>/annuleren", methods=["POST"])
 @login_required
-def cancel(session_id: str):
+def cancel(session_id: str) -> ResponseReturnValue:
     _require_import_rights()
     form = StepForm()
     if not form.validate_on_submit():
@@ -274,7 +276,7 @@ EXAMPLE_ROWS = [
 
 @bp.route("/voorbeeld.<fmt>")
 @login_required
-def example(fmt: str):
+def example(fmt: str) -> ResponseReturnValue:
     _require_import_rights()
     if fmt == "csv":
         buffer = io.StringIO()
