@@ -57,6 +57,7 @@ def test_import_a_semicolon_csv_with_bom_with_an_ambiguity_and_a_refused_row(
     expect(group).to_have_value("")
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("alert")).to_contain_text("Kies wat er moet gebeuren met de nieuwe deelnemergroep 'Nieuwe groep'")
+    screenshot("import-3-keuzes-nog-niet-gekozen")
     expect(page.get_by_label("Praktijkbegeleider 'Jan Smit'")).to_have_value(f"id:{import_data['jan.smit2@school.nl']}")
     group.select_option(label="Nieuwe deelnemergroep met deze naam aanmaken")
     screenshot("import-3-keuzes")
