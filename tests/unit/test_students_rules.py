@@ -95,3 +95,15 @@ def test_deactivating_a_student_also_stops_their_login():
     student = _student()
     student.set_active(False)
     assert student.active is False and student.user.active is False
+
+
+def test_the_collected_errors_of_a_student_are_the_general_kind_under_their_old_name():
+    from mijnportfolio.domain.errors import FieldsInvalid, InvalidValue
+    from mijnportfolio.domain.students import StudentDataInvalid, raise_collected
+
+    with pytest.raises(StudentDataInvalid) as info:
+        raise_collected([InvalidValue("a", field="x"), InvalidValue("b", field="y")])
+    assert isinstance(info.value, FieldsInvalid) and info.value.by_field == {"x": "a", "y": "b"}
+    with pytest.raises(InvalidValue):
+        raise_collected([InvalidValue("alleen", field="x")])
+    raise_collected([])

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """A business rule was broken. ``message`` is shown to the user as is (Dutch)."""
@@ -117,3 +121,37 @@ class AccountInactive(DomainError):
     """A deactivated account gets no e-mail (invitation, password link) until it is activated."""
 
     default_message = "Dit account is gedeactiveerd. Activeer het eerst."
+
+
+class FieldsInvalid(ValidationErrors):
+    """Several fields of one form are wrong at once; nothing was stored.
+
+    ``by_field`` maps a form field name to its message, so that the form shows each by its field
+    (a message without a field is keyed by "")."""
+
+    default_message = "De gegevens zijn niet opgeslagen: verbeter de gemarkeerde velden."
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__([e.message for e in errors])
+        self.by_field: dict[str, str] = {}
+        for error in errors:
+            self.by_field.setdefault(error.field or "", error.message)
+
+
+def raise_collected(errors: list[DomainError], collected: type[FieldsInvalid] = FieldsInvalid) -> None:
+    """Raise nothing, the single error itself (its type names the broken rule), or all at once
+    as ``collected``."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise collected(errors)
+
+
+def check(errors: list[DomainError], rule: Callable[[], T]) -> T | None:
+    """Run ``rule``; a broken rule is added to ``errors`` (and gives None) so that a form can
+    report every problem at once."""
+    try:
+        return rule()
+    except DomainError as exc:
+        errors.append(exc)
+        return None

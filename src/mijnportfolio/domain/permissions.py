@@ -27,6 +27,7 @@ class Permission(enum.Enum):
     MANAGE_GROUPS = "manage_groups"  # create, edit, delete, bulk add/remove
     PLAN_EXAM = "plan_exam"
     IMPERSONATE_STUDENT = "impersonate_student"  # "Log in als deze student"
+    VIEW_EXAM_DASHBOARD = "view_exam_dashboard"  # the 'Examendashboard' (staff who plan or assess)
 
 
 @attrs.frozen
@@ -76,6 +77,9 @@ def is_allowed(
         return True
     if permission is Permission.LIST_STUDENTS:
         return role in (Role.SUPERVISOR, Role.EXAMINER, Role.TRAINER, Role.STUDENT)
+    if permission is Permission.VIEW_EXAM_DASHBOARD:
+        # Trainers follow read-only and students have their own page: neither plans nor assesses.
+        return role in (Role.SUPERVISOR, Role.EXAMINER)
     if permission is Permission.VIEW_STUDENT:
         if student is None:
             return False

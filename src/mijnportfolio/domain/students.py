@@ -6,7 +6,8 @@ import re
 
 import attrs
 
-from .errors import DomainError, InvalidValue, ValidationErrors
+from . import errors as errors_module
+from .errors import DomainError, FieldsInvalid, InvalidValue
 from .organisations import User
 from .permissions import StudentFacts
 from .values import optional_text, required_text, sort_key_for_name
@@ -58,7 +59,10 @@ class Student:
         return {i for i in (self.supervisor_id, self.trainer_id) if i is not None}
 
     def facts(self, examiner_ids: frozenset[int] = frozenset()) -> StudentFacts:
-        """What the permission policy needs to decide about this student."""
+        """What the permission policy needs to decide about this student (a stored one: the
+        policy recognises a student's own login by its user id)."""
+        if self.user.id is None:
+            raise RuntimeError("a student's facts need its stored user: flush the unit of work first")
         return StudentFacts(
             organisation_id=self.organisation_id,
             user_id=self.user.id,
@@ -88,27 +92,16 @@ class Student:
         return False
 
 
-class StudentDataInvalid(ValidationErrors):
+class StudentDataInvalid(FieldsInvalid):
     """Several fields of a student (or group) are wrong at once; nothing was stored.
 
     ``by_field`` maps a form field name to its message, so the form shows each by its field.
     """
 
-    default_message = "De gegevens zijn niet opgeslagen: verbeter de gemarkeerde velden."
-
-    def __init__(self, errors: list[DomainError]) -> None:
-        super().__init__([e.message for e in errors])
-        self.by_field: dict[str, str] = {}
-        for error in errors:
-            self.by_field.setdefault(error.field or "", error.message)
-
 
 def raise_collected(errors: list[DomainError]) -> None:
     """Raise nothing, the single error itself (its type names the broken rule), or all at once."""
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise StudentDataInvalid(errors)
+    errors_module.raise_collected(errors, StudentDataInvalid)
 
 
 _WHITESPACE = re.compile(r"\s")
