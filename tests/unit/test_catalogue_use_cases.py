@@ -26,7 +26,14 @@ from mijnportfolio.domain.catalogue import (
     StructureInUse,
     WorkProcessDefinition,
 )
-from mijnportfolio.domain.errors import DuplicateName, InvalidValue, NotFound, PermissionDenied
+from mijnportfolio.domain.errors import (
+    ConcurrentModification,
+    DuplicateName,
+    FieldsInvalid,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+)
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
 from mijnportfolio.domain.scores import Score
@@ -259,3 +266,53 @@ def test_the_editor_refuses_a_criterion_without_text_or_outside_the_exam(uows):
         structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(1001, 2001, "Tekst", descriptors={6: "x"}))
     with pytest.raises(NotFound):
         structure.delete_criterion(uows(), ADMIN, exam_id, 424242)
+
+
+def test_an_empty_programme_form_reports_every_field_at_once(uows):
+    with pytest.raises(FieldsInvalid) as info:
+        programmes.create_programme(uows(), ADMIN, programmes.ProgrammeData("", "", ""))
+    assert set(info.value.by_field) == {"name", "crebo", "level"}
+    assert info.value.by_field["name"] == "Naam is verplicht."
+    assert uows.commits == 0
+
+
+def test_a_duplicate_crebo_is_reported_with_the_other_problems(uows):
+    _programme(uows)
+    with pytest.raises(FieldsInvalid) as info:
+        programmes.create_programme(uows(), ADMIN, programmes.ProgrammeData("", "25491", "9"))
+    assert info.value.by_field["crebo"] == "Er bestaat al een opleiding met crebocode 25491."
+    assert set(info.value.by_field) == {"name", "crebo", "level"}
+
+
+def test_a_programme_edit_on_a_form_loaded_before_someone_else_saved_is_refused(uows):
+    programme_id = _programme(uows)
+    loaded = programmes.programme_detail(uows(), ADMIN, programme_id).version
+    programmes.update_programme(
+        uows(), ADMIN, programme_id, programmes.ProgrammeData("VIG", "25491", "3"), expected_version=loaded
+    )
+    uows.store.tables["programmes"][programme_id].version += 1  # what the database does on commit
+    with pytest.raises(ConcurrentModification):
+        programmes.update_programme(
+            uows(), ADMIN, programme_id, programmes.ProgrammeData("Te laat", "25491", "2"), expected_version=loaded
+        )
+    detail = programmes.programme_detail(uows(), ADMIN, programme_id)
+    assert (detail.name, detail.level) == ("VIG", 3)
+
+
+def test_a_part_whose_title_is_cleared_keeps_an_empty_title(uows):
+    programme_id = _programme(uows)
+    exam_id = exams.import_exam_definition(uows(), ADMIN, programme_id, _definition()).exam_id
+    with uows() as uow:
+        for number, part in enumerate(uow.exams.get(exam_id).parts, start=1):
+            part.id = 1000 + number  # the fakes give no ids to children
+        uow.commit()
+    structure.update_part(uows(), ADMIN, exam_id, 1002, structure.PartData("  "))
+    assert {p.number: p.title for p in uows().exams.get(exam_id).parts} == {1: "Zorg verlenen", 2: ""}
+
+
+def test_a_criterion_form_reports_every_field_at_once(uows):
+    programme_id = _programme(uows)
+    exam_id = exams.import_exam_definition(uows(), ADMIN, programme_id, _definition()).exam_id
+    with pytest.raises(FieldsInvalid) as info:
+        structure.add_criterion(uows(), ADMIN, exam_id, structure.CriterionData(None, None, ""))
+    assert set(info.value.by_field) == {"part_id", "work_process_id", "text"}

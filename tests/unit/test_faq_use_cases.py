@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mijnportfolio.application import faq
-from mijnportfolio.domain.errors import InvalidValue, NotFound, PermissionDenied
+from mijnportfolio.domain.errors import ConcurrentModification, FieldsInvalid, InvalidValue, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
 from tests.unit.fakes import FakeUnitOfWorkFactory
@@ -168,3 +168,20 @@ def test_any_sequence_of_moves_keeps_every_question_once_with_positions_1_to_n(m
     entries = faq.list_faq(uows(), ADMIN)
     assert sorted(e.id for e in entries) == sorted(ids)
     assert [e.position for e in entries] == [1, 2, 3, 4, 5]
+
+
+def test_an_edit_on_a_form_loaded_before_another_admin_saved_is_refused(uows):
+    item_id = add(uows, "Oud?", "Oud antwoord.")
+    loaded = faq.get_faq_item(uows(), ADMIN, item_id).version
+    faq.update_faq_item(uows(), ADMIN, item_id, faq.FaqData("Eerst?", "Eerst."), expected_version=loaded)
+    uows.store.tables["faq"][item_id].version += 1  # what the database does on commit
+    with pytest.raises(ConcurrentModification):
+        faq.update_faq_item(uows(), ADMIN, item_id, faq.FaqData("Later?", "Later."), expected_version=loaded)
+    assert faq.get_faq_item(uows(), ADMIN, item_id).question == "Eerst?"
+
+
+def test_an_empty_form_names_both_missing_fields_at_once(uows):
+    with pytest.raises(FieldsInvalid) as info:
+        faq.create_faq_item(uows(), ADMIN, faq.FaqData(question="", answer=" "))
+    assert info.value.by_field == {"question": "Vraag is verplicht.", "answer": "Antwoord is verplicht."}
+    assert uows.commits == 0

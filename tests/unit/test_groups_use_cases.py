@@ -12,11 +12,19 @@ from mijnportfolio.application.groups import (
     bulk_remove_from_group,
     create_group,
     delete_group,
+    get_group,
     preview_bulk_action,
     update_group,
 )
 from mijnportfolio.application.ports.students import StudentListFilters
-from mijnportfolio.domain.errors import DuplicateName, GroupNotEmpty, InvalidValue, NotFound, PermissionDenied
+from mijnportfolio.domain.errors import (
+    ConcurrentModification,
+    DuplicateName,
+    GroupNotEmpty,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+)
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor, StudentScope
 from mijnportfolio.domain.students import Student
@@ -196,3 +204,47 @@ def test_a_group_is_renamed_but_not_onto_another_name(world):
     assert world["factory"]().groups.get(gid).name == "Klas 1C"
     with pytest.raises(DuplicateName):
         update_group(world["factory"](), ADMIN, gid, GroupData(None, "Klas 1B", None, None))
+
+
+def test_a_rename_on_a_form_loaded_before_someone_else_saved_is_refused(world):
+    gid = group(world)
+    loaded = get_group(world["factory"](), ADMIN, gid).version
+    update_group(world["factory"](), ADMIN, gid, GroupData(None, "Klas 1B", "Klas", None), expected_version=loaded)
+    world["factory"].store.tables["groups"][gid].version += 1  # what the database does on commit
+    with pytest.raises(ConcurrentModification):
+        update_group(world["factory"](), ADMIN, gid, GroupData(None, "Klas 1C", None, None), expected_version=loaded)
+    assert world["factory"]().groups.get(gid).name == "Klas 1B"
+
+
+def test_without_any_student_chosen_the_selection_is_asked_for_before_the_group(world):
+    for action, group_id in ((ADD, None), ("", None), (REMOVE, None)):
+        with pytest.raises(InvalidValue) as info:
+            preview_bulk_action(world["factory"](), world["query"], ADMIN, action, group_id, BulkSelection())
+        assert info.value.message == "Selecteer eerst een of meer studenten."
+        with pytest.raises(InvalidValue) as info:
+            apply_bulk_action(world["factory"](), world["query"], ADMIN, action, group_id, BulkSelection())
+        assert info.value.message == "Selecteer eerst een of meer studenten."
+
+
+def test_the_confirmation_names_the_students(world):
+    gid = group(world)
+    ids = tuple(s.id for s in world["students"][:2])
+    preview = preview_bulk_action(world["factory"](), world["query"], ADMIN, ADD, gid, BulkSelection(student_ids=ids))
+    assert preview.names == ("S0 (S0)", "S1 (S1)")
+    assert preview.more == 0
+
+
+def test_the_confirmation_names_the_first_twenty_and_counts_the_rest(world):
+    factory = world["factory"]
+    uow = factory.setup()
+    for i in range(30):
+        user = User(email=f"extra{i}@t.nl", role=Role.STUDENT, first_name="Extra", last_name=f"{i:02d}",
+                    organisation_id=world["org"].id)
+        uow.users.add(user)
+        uow.students.add(Student(organisation_id=world["org"].id, student_number=f"E{i:02d}", user=user,
+                                 programme_id=1, supervisor_id=1))
+    uow.commit()
+    gid = group(world)
+    preview = preview_bulk_action(factory(), world["query"], ADMIN, ADD, gid, BulkSelection(all_matching=True))
+    assert preview.count == 37  # the six of the fixture, the stranger and thirty more
+    assert len(preview.names) == 20 and preview.more == 17

@@ -9,6 +9,7 @@ from mijnportfolio.domain.errors import (
     ConcurrentModification,
     DuplicateEmail,
     DuplicateName,
+    FieldsInvalid,
     InvalidValue,
     NotFound,
     PermissionDenied,
@@ -206,3 +207,14 @@ def test_list_arguments_are_cleaned_before_the_query():
 def test_page_counts_its_pages():
     assert uc.Page(rows=[], total=0, page=1, per_page=50).pages == 1
     assert uc.Page(rows=[], total=101, page=1, per_page=50).pages == 3
+
+
+def test_a_staff_form_reports_every_wrong_field_at_once(uow):
+    with pytest.raises(FieldsInvalid) as info:
+        uc.create_staff_user(
+            uow(), ADMIN, FakeClock(), FakePasswordHasher(),
+            uc.StaffData(email="geen-adres", role="", first_name=None, infix=None, last_name="", organisation_id=None),
+            password="kort",
+        )
+    assert set(info.value.by_field) == {"email", "role", "last_name", "organisation_id", "password"}
+    assert info.value.by_field["role"] == "Kies een geldige rol."

@@ -9,10 +9,12 @@ from mijnportfolio.application.students import (
     get_student_portfolio,
     send_student_invitation,
     set_student_active,
+    student_data_for_edit,
     update_student,
 )
 from mijnportfolio.domain.catalogue import Programme
 from mijnportfolio.domain.errors import (
+    ConcurrentModification,
     DuplicateEmail,
     DuplicateStudentNumber,
     InvalidValue,
@@ -220,3 +222,35 @@ def test_a_change_that_is_not_committed_is_not_kept(world):
     with factory() as uow:
         uow.students.get(student_id).cohort = "1999"
     assert factory().students.get(student_id).cohort == "2025"
+
+
+def test_an_edit_of_a_form_loaded_before_someone_else_saved_is_refused_and_overwrites_nothing(world):
+    factory = world[0]
+    sid = create(world)
+    loaded = student_data_for_edit(factory(), ADMIN, sid).version
+    # The first tab saves; the database raises the version of the row it changed.
+    update_student(factory(), ADMIN, sid, data(world, cohort="2026"), expected_version=loaded)
+    factory.store.tables["students"][sid].version += 1
+    with pytest.raises(ConcurrentModification) as info:
+        update_student(factory(), ADMIN, sid, data(world, last_name="Te laat"), expected_version=loaded)
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in info.value.message
+    student = factory().students.get(sid)
+    assert (student.cohort, student.user.last_name) == ("2026", "Berg")
+
+
+def test_a_change_of_only_the_name_or_e_mail_also_counts_as_a_change_of_the_student(world):
+    factory = world[0]
+    sid = create(world)
+    loaded = student_data_for_edit(factory(), ADMIN, sid).version
+    factory.store.tables["users"][factory().students.get(sid).user.id].version += 1  # only the user row changed
+    assert student_data_for_edit(factory(), ADMIN, sid).version != loaded
+    with pytest.raises(ConcurrentModification):
+        update_student(factory(), ADMIN, sid, data(world, cohort="2030"), expected_version=loaded)
+
+
+def test_an_edit_with_the_current_version_is_saved(world):
+    factory = world[0]
+    sid = create(world)
+    current = student_data_for_edit(factory(), ADMIN, sid)
+    update_student(factory(), ADMIN, sid, data(world, cohort="2027"), expected_version=current.version)
+    assert factory().students.get(sid).cohort == "2027"

@@ -218,8 +218,10 @@ class SqlAlchemyStudentListQuery:
 
     def options(self, scope: StudentScope) -> FilterOptions:
         with self.engine.connect() as conn:
+            # Two programmes may share a name; the crebo code tells them apart.
             programmes = tuple(
-                Option(r.id, r.name) for r in conn.execute(sa.select(p.id, p.name).order_by(p.name, p.id))
+                Option(r.id, f"{r.name} ({r.crebo})")
+                for r in conn.execute(sa.select(p.id, p.name, p.crebo).order_by(p.name, p.crebo))
             )
             organisations_q = sa.select(o.id, o.name).order_by(o.name)
             groups_q = (
@@ -267,7 +269,8 @@ class SqlAlchemyStudentListQuery:
                 .order_by(o.name, u.sort_name)
             ).all()
         several = len(organisations) > 1
-        supervisors, trainers = [], []
+        supervisors: list[StaffOption] = []
+        trainers: list[StaffOption] = []
         for r in staff:
             label = _name(r.first_name, r.infix, r.last_name) or r.email
             if several:

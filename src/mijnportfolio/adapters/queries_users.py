@@ -6,6 +6,8 @@ rows are plain values, nothing is lazily loaded.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from mijnportfolio.application.ports.organisations import (
@@ -33,7 +35,7 @@ class SqlAlchemyStaffUserQueries:
 
     def staff_users(self, filters: UserListFilter) -> Page:
         u, o = orm.users.c, orm.organisations.c
-        conditions = [u.role.in_([r for r in STAFF_ROLES])]
+        conditions: list[sa.ColumnElement[bool]] = [u.role.in_([r for r in STAFF_ROLES])]
         if filters.role:
             conditions.append(u.role == Role(filters.role))
         if filters.organisation_id is not None:
@@ -52,14 +54,15 @@ class SqlAlchemyStaffUserQueries:
 
         key = filters.sort.lstrip("-")
         descending = filters.sort.startswith("-")
-        columns = {
+        orders: dict[str, list[sa.ColumnElement[Any]]] = {
             "name": [u.sort_name],
             "email": [u.email],
             "role": [u.role, u.sort_name],
             "organisation": [sa.func.coalesce(o.name, ""), u.sort_name],
             "active": [u.active, u.sort_name],
             "last_login": [u.last_login_at, u.sort_name],
-        }.get(key, [u.sort_name])
+        }
+        columns = orders.get(key, [u.sort_name])
         # The chosen column decides the direction; ties are broken by name, always ascending.
         order = [columns[0].desc() if descending else columns[0].asc(), *columns[1:], u.id]
 
@@ -104,11 +107,12 @@ class SqlAlchemyStaffUserQueries:
         user_count = sa.func.coalesce(staff.c.n, 0)
         key = sort.lstrip("-")
         descending = sort.startswith("-")
-        columns = {
+        orders: dict[str, list[sa.ColumnElement[Any]]] = {
             "name": [sa.func.lower(o.name)],
             "examiners_may_plan": [o.examiners_may_plan, sa.func.lower(o.name)],
             "users": [user_count, sa.func.lower(o.name)],
-        }.get(key, [sa.func.lower(o.name)])
+        }
+        columns = orders.get(key, [sa.func.lower(o.name)])
         order = [columns[0].desc() if descending else columns[0].asc(), *columns[1:], o.id]
         per_page = max(1, per_page)
         with self.engine.connect() as conn:

@@ -11,12 +11,18 @@ from typing import Sequence
 
 import attrs
 
-from mijnportfolio.domain.errors import NotFound
+from mijnportfolio.domain.errors import (
+    ConcurrentModification,
+    DomainError,
+    NotFound,
+    check,
+    raise_collected,
+)
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 from mijnportfolio.domain.values import required_text, search_text
 
-from .ports.unit_of_work import UnitOfWork
+from .ports.unit_of_work import UnitOfWork, saved_id
 
 QUESTION_MAX_LENGTH = 300
 ANSWER_MAX_LENGTH = 10_000
@@ -41,6 +47,7 @@ class FaqEntry:
     position: int
     is_first: bool = False
     is_last: bool = False
+    version: int = 0
 
 
 def may_edit_faq(actor: Actor) -> bool:
@@ -49,10 +56,18 @@ def may_edit_faq(actor: Actor) -> bool:
 
 
 def _validated(data: FaqData) -> tuple[str, str]:
-    question = required_text(data.question, "Vraag", field="question", max_length=QUESTION_MAX_LENGTH)
-    answer = _normalised_answer(data.answer)
-    answer = required_text(answer, "Antwoord", field="answer", max_length=ANSWER_MAX_LENGTH)
-    return question, answer
+    errors: list[DomainError] = []
+    question = check(
+        errors, lambda: required_text(data.question, "Vraag", field="question", max_length=QUESTION_MAX_LENGTH)
+    )
+    answer = check(
+        errors,
+        lambda: required_text(
+            _normalised_answer(data.answer), "Antwoord", field="answer", max_length=ANSWER_MAX_LENGTH
+        ),
+    )
+    raise_collected(errors)
+    return question or "", answer or ""
 
 
 def _normalised_answer(value: str | None) -> str:
@@ -64,7 +79,7 @@ def _entries(items: Sequence[FaqItem]) -> list[FaqEntry]:
     last = len(items) - 1
     return [
         FaqEntry(
-            id=item.id, question=item.question, answer=item.answer, position=item.position,
+            id=saved_id(item.id), question=item.question, answer=item.answer, position=item.position,
             is_first=index == 0, is_last=index == last,
         )
         for index, item in enumerate(items)
@@ -97,7 +112,10 @@ def get_faq_item(uow: UnitOfWork, actor: Actor, item_id: int) -> FaqEntry:
         item = uow.faq.get(item_id)
         if item is None:
             raise NotFound("Deze vraag bestaat niet (meer).")
-        return FaqEntry(id=item.id, question=item.question, answer=item.answer, position=item.position)
+        return FaqEntry(
+            id=saved_id(item.id), question=item.question, answer=item.answer, position=item.position,
+            version=item.version,
+        )
 
 
 def create_faq_item(uow: UnitOfWork, actor: Actor, data: FaqData) -> int:
@@ -111,16 +129,22 @@ def create_faq_item(uow: UnitOfWork, actor: Actor, data: FaqData) -> int:
         uow.faq.add(item)
         uow.flush()
         uow.commit()
-        return item.id
+        return saved_id(item.id)
 
 
-def update_faq_item(uow: UnitOfWork, actor: Actor, item_id: int, data: FaqData) -> None:
+def update_faq_item(
+    uow: UnitOfWork, actor: Actor, item_id: int, data: FaqData, *, expected_version: int | None = None
+) -> None:
+    """Change a question and its answer. With ``expected_version`` (what the form was loaded
+    with) an edit saved by another admin in the meantime is refused instead of overwritten."""
     require(actor, Permission.EDIT_FAQ)
     question, answer = _validated(data)
     with uow:
         item = uow.faq.get(item_id)
         if item is None:
             raise NotFound("Deze vraag bestaat niet (meer).")
+        if expected_version is not None and item.version != expected_version:
+            raise ConcurrentModification()
         item.question = question
         item.answer = answer
         uow.commit()

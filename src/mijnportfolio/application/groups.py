@@ -7,6 +7,7 @@ from typing import Iterable, Sequence
 import attrs
 
 from mijnportfolio.domain.errors import (
+    ConcurrentModification,
     DuplicateName,
     GroupNotEmpty,
     InvalidValue,
@@ -86,19 +87,31 @@ def _group(uow: UnitOfWork, actor: Actor, group_id: int) -> ParticipantGroup:
     return group
 
 
-def get_group(uow: UnitOfWork, actor: Actor, group_id: int) -> GroupData:
+@attrs.frozen
+class GroupForEdit(GroupData):
+    """A group's current values with the version to send back on save."""
+
+    version: int = 0
+
+
+def get_group(uow: UnitOfWork, actor: Actor, group_id: int) -> GroupForEdit:
     require(actor, Permission.MANAGE_GROUPS)
     with uow:
         group = _group(uow, actor, group_id)
-        return GroupData(group.organisation_id, group.name, group.category, group.description)
+        return GroupForEdit(group.organisation_id, group.name, group.category, group.description, version=group.version)
 
 
-def update_group(uow: UnitOfWork, actor: Actor, group_id: int, data: GroupData) -> None:
-    """Rename or recategorise a group (it stays in its organisation)."""
+def update_group(
+    uow: UnitOfWork, actor: Actor, group_id: int, data: GroupData, *, expected_version: int | None = None
+) -> None:
+    """Rename or recategorise a group (it stays in its organisation). With ``expected_version``
+    (what the form was loaded with) an edit saved by someone else meanwhile is refused."""
     require(actor, Permission.MANAGE_GROUPS)
     name, category, description = validate_group_fields(data.name, data.category, data.description)
     with uow:
         group = _group(uow, actor, group_id)
+        if expected_version is not None and group.version != expected_version:
+            raise ConcurrentModification()
         _check_unique(uow, group.organisation_id, name, group.id)
         group.name, group.category, group.description = name, category, description
         uow.commit()
@@ -133,12 +146,21 @@ class BulkSelection:
     mine: bool = False
 
 
+PREVIEW_NAMES = 20
+
+
 @attrs.frozen
 class BulkPreview:
     action: str
     group_id: int
     group_name: str
     count: int
+    names: tuple[str, ...] = ()  # the first PREVIEW_NAMES students, in list order
+
+    @property
+    def more(self) -> int:
+        """How many selected students the confirmation does not name."""
+        return self.count - len(self.names)
 
     @property
     def question(self) -> str:
@@ -179,31 +201,47 @@ def _check_action(action: str) -> None:
         raise InvalidValue("Kies een actie.", field="action")
 
 
+def _check_request(action: str, group_id: int | None, selection: BulkSelection) -> int:
+    """In the order the user meets the controls: students, then the action, then the group."""
+    if not selection.all_matching and not selection.student_ids:
+        raise InvalidValue("Selecteer eerst een of meer studenten.", field="student_ids")
+    _check_action(action)
+    if group_id is None:
+        raise InvalidValue("Kies een deelnemergroep.", field="group_id")
+    return group_id
+
+
 def _resolve_ids(query: StudentListQuery, actor: Actor, selection: BulkSelection) -> list[int]:
     """The selected students the actor may see: never trust ids from the browser."""
     scope = student_scope(actor, mine=selection.mine)
     if selection.all_matching:
-        return query.ids(scope, selection.filters)
-    if not selection.student_ids:
+        ids = query.ids(scope, selection.filters)
+    elif not selection.student_ids:
         raise InvalidValue("Selecteer eerst een of meer studenten.", field="student_ids")
-    return query.ids(scope, StudentListFilters(active=None), among=selection.student_ids)
+    else:
+        ids = query.ids(scope, StudentListFilters(active=None), among=selection.student_ids)
+    if not ids:
+        raise InvalidValue("Er zijn geen studenten geselecteerd.", field="student_ids")
+    return ids
 
 
 def preview_bulk_action(
     uow: UnitOfWork, query: StudentListQuery, actor: Actor, action: str, group_id: int | None, selection: BulkSelection
 ) -> BulkPreview:
-    """What 'Voer uit' is about to do, for the confirmation question."""
+    """What 'Voer uit' is about to do, for the confirmation: the group, the number of students
+    and the names of the first of them."""
     require(actor, Permission.MANAGE_GROUPS)
-    _check_action(action)
-    if group_id is None:
-        raise InvalidValue("Kies een deelnemergroep.", field="group_id")
+    group_id = _check_request(action, group_id, selection)
     with uow:
         group = _group(uow, actor, group_id)
         name = group.name
-    ids = _resolve_ids(query, actor, selection)
-    if not ids:
-        raise InvalidValue("Er zijn geen studenten geselecteerd.", field="student_ids")
-    return BulkPreview(action=action, group_id=group_id, group_name=name, count=len(ids))
+        ids = _resolve_ids(query, actor, selection)
+        shown = ids[:PREVIEW_NAMES]
+        by_id = {s.id: s for s in uow.students.list_by_ids(shown)}
+        names = tuple(
+            f"{by_id[i].full_name} ({by_id[i].student_number})" for i in shown if i in by_id
+        )
+    return BulkPreview(action=action, group_id=group_id, group_name=name, count=len(ids), names=names)
 
 
 def apply_bulk_action(
@@ -211,7 +249,7 @@ def apply_bulk_action(
 ) -> BulkResult:
     """Add the selected students to, or remove them from, a group, all in one unit of work."""
     require(actor, Permission.MANAGE_GROUPS)
-    _check_action(action)
+    _check_request(action, group_id, selection)
     if action == ADD:
         return bulk_add_to_group(uow, query, actor, group_id, selection)
     return bulk_remove_from_group(uow, query, actor, group_id, selection)
@@ -221,11 +259,8 @@ def _bulk(
     uow: UnitOfWork, query: StudentListQuery, actor: Actor, group_id: int | None, selection: BulkSelection, action: str
 ) -> BulkResult:
     require(actor, Permission.MANAGE_GROUPS)
-    if group_id is None:
-        raise InvalidValue("Kies een deelnemergroep.", field="group_id")
+    group_id = _check_request(action, group_id, selection)
     ids = _resolve_ids(query, actor, selection)
-    if not ids:
-        raise InvalidValue("Er zijn geen studenten geselecteerd.", field="student_ids")
     changed = unchanged = skipped = 0
     with uow:
         group = _group(uow, actor, group_id)

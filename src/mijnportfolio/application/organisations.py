@@ -8,22 +8,30 @@ import attrs
 
 from mijnportfolio.domain.errors import (
     ConcurrentModification,
+    DomainError,
     DuplicateEmail,
     DuplicateName,
     InvalidValue,
     NotFound,
     WeakPassword,
+    check,
+    raise_collected,
 )
 from mijnportfolio.domain.organisations import STAFF_ROLES, Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor, Permission, require
 from mijnportfolio.domain.tokens import TokenPurpose
 from mijnportfolio.domain.values import normalise_email, optional_text, required_text
 
-from .auth import check_password, invitation_email, issue_token, queue_password_reset_mail
+from .auth import (
+    check_password,
+    invitation_email,
+    issue_token,
+    queue_password_reset_mail,
+)
 from .mail import queue_mail
 from .ports.common import Clock, PasswordHasher
 from .ports.organisations import Page, StaffUserQueries, UserListFilter
-from .ports.unit_of_work import UnitOfWork
+from .ports.unit_of_work import UnitOfWork, saved_id
 
 # --- Read models for the admin lists (adapters implement them in a fixed number of queries) ---
 
@@ -71,7 +79,7 @@ def get_organisation(uow: UnitOfWork, actor: Actor, organisation_id: int) -> Org
         if organisation is None:
             raise NotFound("Deze organisatie bestaat niet.")
         return OrganisationView(
-            id=organisation.id, name=organisation.name,
+            id=saved_id(organisation.id), name=organisation.name,
             examiners_may_plan=organisation.examiners_may_plan, version=organisation.version,
         )
 
@@ -80,7 +88,7 @@ def organisation_choices(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]
     """(id, name) of every organisation, for selects and filters."""
     require(actor, Permission.MANAGE_STAFF)
     with uow:
-        return [(o.id, o.name) for o in uow.organisations.list()]
+        return [(saved_id(o.id), o.name) for o in uow.organisations.list()]
 
 
 def create_organisation(uow: UnitOfWork, actor: Actor, data: OrganisationData) -> int:
@@ -92,7 +100,7 @@ def create_organisation(uow: UnitOfWork, actor: Actor, data: OrganisationData) -
         organisation = Organisation(name=name, examiners_may_plan=bool(data.examiners_may_plan))
         uow.organisations.add(organisation)
         uow.commit()
-        return organisation.id
+        return saved_id(organisation.id)
 
 
 def update_organisation(
@@ -135,20 +143,34 @@ class StaffData:
     active: bool = True
 
 
-def _validated_staff(uow: UnitOfWork, data: StaffData) -> tuple[str, Role, int | None]:
-    email = normalise_email(data.email)
+def _staff_role(value: str) -> Role:
     try:
-        role = Role(data.role)
+        role = Role(value)
     except ValueError:
         raise InvalidValue("Kies een geldige rol.", field="role") from None
     if role not in STAFF_ROLES:
         raise InvalidValue("Kies een geldige rol.", field="role")
-    required_text(data.last_name, "Achternaam", field="last_name", max_length=150)
+    return role
+
+
+def _validated_staff(
+    uow: UnitOfWork, data: StaffData, errors: list[DomainError] | None = None
+) -> tuple[str, Role, int | None]:
+    """Check every field; raise all problems at once (by field), together with ``errors``
+    the caller found already."""
+    errors = list(errors or ())
+    email = check(errors, lambda: normalise_email(data.email))
+    role = check(errors, lambda: _staff_role(data.role))
+    check(errors, lambda: optional_text(data.first_name, max_length=100, label="Voornaam", field="first_name"))
+    check(errors, lambda: optional_text(data.infix, max_length=50, label="Tussenvoegsel", field="infix"))
+    check(errors, lambda: required_text(data.last_name, "Achternaam", field="last_name", max_length=150))
     organisation_id = data.organisation_id
     if role is Role.ADMIN:
         organisation_id = None  # admins work across all organisations
     elif organisation_id is None or uow.organisations.get(organisation_id) is None:
-        raise InvalidValue("Kies de organisatie van deze gebruiker.", field="organisation_id")
+        errors.append(InvalidValue("Kies de organisatie van deze gebruiker.", field="organisation_id"))
+    raise_collected(errors)
+    assert email is not None and role is not None  # raise_collected refused them otherwise
     return email, role, organisation_id
 
 
@@ -175,13 +197,14 @@ def create_staff_user(
     """Create a staff user. With a password they can log in at once; otherwise (and with an
     ``invitation_url``) they get an e-mail with a link to choose one."""
     require(actor, Permission.MANAGE_STAFF)
+    errors: list[DomainError] = []
     if password:
         try:
             check_password(password)
-        except WeakPassword as exc:
-            raise WeakPassword(field="password") from exc
+        except WeakPassword:
+            errors.append(WeakPassword(field="password"))
     with uow:
-        email, role, organisation_id = _validated_staff(uow, data)
+        email, role, organisation_id = _validated_staff(uow, data, errors)
         if uow.users.get_by_email(email) is not None:
             raise DuplicateEmail(field="email")
         user = User(email=email, role=role, last_name="", created_at=clock.now())
@@ -194,7 +217,7 @@ def create_staff_user(
         if not password and invitation_url is not None:
             send_invitation(uow, clock, user, invitation_url)
         uow.commit()
-        return user.id
+        return saved_id(user.id)
 
 
 def send_invitation(uow: UnitOfWork, clock: Clock, user: User, invitation_url: Callable[[str], str]) -> None:
@@ -225,7 +248,7 @@ def get_staff_user(uow: UnitOfWork, actor: Actor, user_id: int) -> StaffUserView
         if user is None or not user.is_staff:
             raise NotFound("Deze gebruiker bestaat niet.")
         return StaffUserView(
-            id=user.id, email=user.email, role=user.role.value, first_name=user.first_name,
+            id=saved_id(user.id), email=user.email, role=user.role.value, first_name=user.first_name,
             infix=user.infix, last_name=user.last_name, organisation_id=user.organisation_id,
             active=user.active, full_name=user.full_name, has_password=bool(user.password_hash),
             version=user.version,
@@ -300,4 +323,4 @@ def create_admin(uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, email: s
         user.active = True
         user.password_hash = hasher.hash(password)
         uow.commit()
-        return user.id
+        return saved_id(user.id)

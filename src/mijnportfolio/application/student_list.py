@@ -12,7 +12,9 @@ from typing import Sequence
 from mijnportfolio.domain.permissions import (
     Actor,
     Permission,
+    StudentFacts,
     StudentScope,
+    is_allowed,
     require,
     student_scope,
 )
@@ -70,3 +72,23 @@ def export_students(
 
 def filter_options(query: StudentListQuery, actor: Actor, *, mine: bool = False) -> FilterOptions:
     return query.options(_scope(actor, mine))
+
+
+def impersonable(actor: Actor, rows: Sequence[StudentRow]) -> frozenset[int]:
+    """The ids of the rows whose student ``actor`` may look along with ("Log in als deze
+    student"), decided by the permission policy from the facts each row carries."""
+    return frozenset(
+        row.id
+        for row in rows
+        if row.active
+        and is_allowed(
+            actor,
+            Permission.IMPERSONATE_STUDENT,
+            student=StudentFacts(
+                organisation_id=row.organisation_id,
+                user_id=row.user_id,
+                supervisor_id=row.supervisor_id,
+                trainer_id=row.trainer_id,
+            ),
+        )
+    )

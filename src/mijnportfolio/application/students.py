@@ -7,12 +7,14 @@ from typing import Callable, Sequence
 import attrs
 
 from mijnportfolio.domain.errors import (
+    ConcurrentModification,
     DomainError,
     DuplicateEmail,
     DuplicateStudentNumber,
     InvalidValue,
     NotFound,
     SupervisorRequired,
+    check,
 )
 from mijnportfolio.domain.organisations import Role, User
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
@@ -65,14 +67,6 @@ class _Clean:
     phone: str | None
 
 
-def _check(errors: list[DomainError], fn: Callable[[], object]) -> object:
-    try:
-        return fn()
-    except DomainError as exc:
-        errors.append(exc)
-        return None
-
-
 def _staff_member(uow: UnitOfWork, user_id: int, role: Role, organisation_id: int, keep_id: int | None) -> bool:
     """True when ``user_id`` is an active ``role`` of the organisation (an unchanged link may stay
     even when that staff member was deactivated since, so an edit of other fields still saves)."""
@@ -95,13 +89,13 @@ def _validated(uow: UnitOfWork, data: StudentData, existing: Student | None) -> 
     if organisation_id is None or uow.organisations.get(organisation_id) is None:
         errors.append(InvalidValue("Kies de organisatie van de student.", field="organisation_id"))
         organisation_id = None
-    number = _check(errors, lambda: validate_student_number(data.student_number))
-    first_name = _check(errors, lambda: optional_text(data.first_name, max_length=100, label="Voornaam", field="first_name"))
-    infix = _check(errors, lambda: optional_text(data.infix, max_length=50, label="Tussenvoegsel", field="infix"))
-    last_name = _check(errors, lambda: required_text(data.last_name, "Achternaam", field="last_name", max_length=150))
-    email = _check(errors, lambda: normalise_email(data.email))
-    cohort = _check(errors, lambda: validate_cohort(data.cohort))
-    phone = _check(errors, lambda: validate_phone(data.phone))
+    number = check(errors, lambda: validate_student_number(data.student_number))
+    first_name = check(errors, lambda: optional_text(data.first_name, max_length=100, label="Voornaam", field="first_name"))
+    infix = check(errors, lambda: optional_text(data.infix, max_length=50, label="Tussenvoegsel", field="infix"))
+    last_name = check(errors, lambda: required_text(data.last_name, "Achternaam", field="last_name", max_length=150))
+    email = check(errors, lambda: normalise_email(data.email))
+    cohort = check(errors, lambda: validate_cohort(data.cohort))
+    phone = check(errors, lambda: validate_phone(data.phone))
 
     if data.programme_id is None:
         errors.append(InvalidValue("Kies een opleiding.", field="programme_id"))
@@ -139,18 +133,21 @@ def _validated(uow: UnitOfWork, data: StudentData, existing: Student | None) -> 
             errors.append(DuplicateEmail(f"Het e-mailadres {email} is al in gebruik.", field="email"))
 
     raise_collected(errors)
+    # raise_collected refused every missing required value.
+    assert organisation_id is not None and number is not None and last_name is not None and email is not None
+    assert data.programme_id is not None and data.supervisor_id is not None
     return _Clean(
-        organisation_id=organisation_id,  # type: ignore[arg-type]
-        student_number=number,  # type: ignore[arg-type]
-        first_name=first_name,  # type: ignore[arg-type]
-        infix=infix,  # type: ignore[arg-type]
-        last_name=last_name,  # type: ignore[arg-type]
-        email=email,  # type: ignore[arg-type]
-        programme_id=data.programme_id,  # type: ignore[arg-type]
-        supervisor_id=data.supervisor_id,  # type: ignore[arg-type]
+        organisation_id=organisation_id,
+        student_number=number,
+        first_name=first_name,
+        infix=infix,
+        last_name=last_name,
+        email=email,
+        programme_id=data.programme_id,
+        supervisor_id=data.supervisor_id,
         trainer_id=data.trainer_id,
-        cohort=cohort,  # type: ignore[arg-type]
-        phone=phone,  # type: ignore[arg-type]
+        cohort=cohort,
+        phone=phone,
     )
 
 
@@ -210,11 +207,24 @@ def _managed_student(uow: UnitOfWork, actor: Actor, student_id: int) -> Student:
     return student
 
 
-def update_student(uow: UnitOfWork, actor: Actor, student_id: int, data: StudentData) -> None:
-    """Edit a student. The organisation stays as it is (its numbers and staff belong to it)."""
+def edit_version(student: Student) -> int:
+    """The version an edit form carries. The form changes two rows (the student and their user)
+    and each row's version only rises, so their sum changes whenever either was saved."""
+    return student.version + student.user.version
+
+
+def update_student(
+    uow: UnitOfWork, actor: Actor, student_id: int, data: StudentData, *, expected_version: int | None = None
+) -> None:
+    """Edit a student. The organisation stays as it is (its numbers and staff belong to it).
+
+    With ``expected_version`` (what the form was loaded with) an edit saved by someone else in
+    the meantime is refused instead of overwritten."""
     require(actor, Permission.MANAGE_STUDENTS)
     with uow:
         student = _managed_student(uow, actor, student_id)
+        if expected_version is not None and edit_version(student) != expected_version:
+            raise ConcurrentModification()
         clean = _validated(uow, data, student)
         _apply(student, clean)
         uow.commit()
@@ -244,12 +254,19 @@ def send_student_invitation(
         return student.email
 
 
-def student_data_for_edit(uow: UnitOfWork, actor: Actor, student_id: int) -> StudentData:
+@attrs.frozen
+class StudentForEdit(StudentData):
+    """The current values of a student with the version to send back on save."""
+
+    version: int = 0
+
+
+def student_data_for_edit(uow: UnitOfWork, actor: Actor, student_id: int) -> StudentForEdit:
     """The current values, to fill the edit form."""
     require(actor, Permission.MANAGE_STUDENTS)
     with uow:
         s = _managed_student(uow, actor, student_id)
-        return StudentData(
+        return StudentForEdit(
             organisation_id=s.organisation_id,
             student_number=s.student_number,
             first_name=s.user.first_name,
@@ -261,6 +278,7 @@ def student_data_for_edit(uow: UnitOfWork, actor: Actor, student_id: int) -> Stu
             trainer_id=s.trainer_id,
             cohort=s.cohort,
             phone=s.phone,
+            version=edit_version(s),
         )
 
 
@@ -351,7 +369,7 @@ def get_own_portfolio(uow: UnitOfWork, actor: Actor) -> StudentPortfolio:
 
 
 def student_form_options(
-    query: StudentFormOptionsQuery, actor: Actor, keep_user_ids: Sequence[int] = ()
+    query: StudentFormOptionsQuery, actor: Actor, keep_user_ids: Sequence[int | None] = ()
 ) -> StudentFormOptions:
     """``keep_user_ids``: staff currently linked (shown even when since deactivated)."""
     require(actor, Permission.MANAGE_STUDENTS)

@@ -11,12 +11,18 @@ from mijnportfolio.domain.catalogue import (
     Programme,
     ProgrammeInUse,
 )
-from mijnportfolio.domain.errors import DuplicateName
+from mijnportfolio.domain.errors import (
+    ConcurrentModification,
+    DomainError,
+    DuplicateName,
+    check,
+    raise_collected,
+)
 from mijnportfolio.domain.permissions import Actor, Permission, require
 from mijnportfolio.domain.values import required_text, validate_crebo, validate_level
 
 from ..ports.catalogue import CatalogueQueries, ProgrammePage
-from ..ports.unit_of_work import UnitOfWork
+from ..ports.unit_of_work import UnitOfWork, saved_id
 from .lookup import find_module, find_programme
 
 PROGRAMME_SORTS = ("name", "crebo", "level", "exams", "students")
@@ -68,18 +74,19 @@ def programme_detail(uow: UnitOfWork, actor: Actor, programme_id: int) -> Progra
         exams = list(uow.exams.list_for_programme(programme_id))
         names = {m.id: m.name for m in modules}
         return ProgrammeDetail(
-            id=programme.id,
+            id=saved_id(programme.id),
             name=programme.name,
             crebo=programme.crebo,
             level=programme.level,
             version=programme.version,
             student_count=uow.programmes.student_count(programme_id),
             modules=tuple(
-                ModuleView(id=m.id, name=m.name, exam_count=sum(1 for e in exams if e.module_id == m.id)) for m in modules
+                ModuleView(id=saved_id(m.id), name=m.name, exam_count=sum(1 for e in exams if e.module_id == m.id))
+                for m in modules
             ),
             exams=tuple(
                 ExamSummary(
-                    id=e.id,
+                    id=saved_id(e.id),
                     code=e.code,
                     name=e.name,
                     module_name=names.get(e.module_id),
@@ -95,7 +102,7 @@ def programme_choices(uow: UnitOfWork, actor: Actor) -> list[tuple[int, str]]:
     """(id, "name (crebo)") of every programme, for selects."""
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
-        return [(p.id, f"{p.name} ({p.crebo})") for p in uow.programmes.list()]
+        return [(saved_id(p.id), f"{p.name} ({p.crebo})") for p in uow.programmes.list()]
 
 
 # --- programmes ------------------------------------------------------------------------------
@@ -108,33 +115,41 @@ class ProgrammeData:
     level: int | str | None
 
 
-def _validated_programme(data: ProgrammeData) -> tuple[str, str, int]:
-    name = required_text(data.name, "Naam", field="name")
-    crebo = validate_crebo(data.crebo)
-    level = validate_level(data.level)
-    return name, crebo, level
+def _validated_programme(uow: UnitOfWork, data: ProgrammeData, own_id: int | None) -> tuple[str, str, int]:
+    """Every field's problem at once (by field), so that one save shows all that is wrong."""
+    errors: list[DomainError] = []
+    name = check(errors, lambda: required_text(data.name, "Naam", field="name"))
+    crebo = check(errors, lambda: validate_crebo(data.crebo))
+    level = check(errors, lambda: validate_level(data.level))
+    if crebo is not None:
+        other = uow.programmes.get_by_crebo(crebo)
+        if other is not None and other.id != own_id:
+            errors.append(DuplicateCrebo(f"Er bestaat al een opleiding met crebocode {crebo}.", field="crebo"))
+    raise_collected(errors)
+    return name or "", crebo or "", level or 0
 
 
 def create_programme(uow: UnitOfWork, actor: Actor, data: ProgrammeData) -> int:
     require(actor, Permission.EDIT_CATALOGUE)
-    name, crebo, level = _validated_programme(data)
     with uow:
-        if uow.programmes.get_by_crebo(crebo) is not None:
-            raise DuplicateCrebo(f"Er bestaat al een opleiding met crebocode {crebo}.", field="crebo")
+        name, crebo, level = _validated_programme(uow, data, None)
         programme = Programme(name=name, crebo=crebo, level=level)
         uow.programmes.add(programme)
         uow.commit()
-        return programme.id
+        return saved_id(programme.id)
 
 
-def update_programme(uow: UnitOfWork, actor: Actor, programme_id: int, data: ProgrammeData) -> None:
+def update_programme(
+    uow: UnitOfWork, actor: Actor, programme_id: int, data: ProgrammeData, *, expected_version: int | None = None
+) -> None:
+    """Change a programme. With ``expected_version`` (what the form was loaded with) an edit
+    saved by someone else in the meantime is refused instead of overwritten."""
     require(actor, Permission.EDIT_CATALOGUE)
-    name, crebo, level = _validated_programme(data)
     with uow:
         programme = find_programme(uow, programme_id)
-        other = uow.programmes.get_by_crebo(crebo)
-        if other is not None and other.id != programme.id:
-            raise DuplicateCrebo(f"Er bestaat al een opleiding met crebocode {crebo}.", field="crebo")
+        if expected_version is not None and programme.version != expected_version:
+            raise ConcurrentModification()
+        name, crebo, level = _validated_programme(uow, data, programme.id)
         programme.name, programme.crebo, programme.level = name, crebo, level
         uow.commit()
 
@@ -188,7 +203,7 @@ def create_module(uow: UnitOfWork, actor: Actor, programme_id: int, data: Module
         module = Module(programme_id=programme_id, name=name, position=len(uow.modules.list_for_programme(programme_id)))
         uow.modules.add(module)
         uow.commit()
-        return module.id
+        return saved_id(module.id)
 
 
 def get_module(uow: UnitOfWork, actor: Actor, module_id: int) -> ModuleView:
@@ -196,7 +211,7 @@ def get_module(uow: UnitOfWork, actor: Actor, module_id: int) -> ModuleView:
     with uow:
         module = find_module(uow, module_id)
         count = sum(1 for e in uow.exams.list_for_programme(module.programme_id) if e.module_id == module.id)
-        return ModuleView(id=module.id, name=module.name, exam_count=count)
+        return ModuleView(id=saved_id(module.id), name=module.name, exam_count=count)
 
 
 def update_module(uow: UnitOfWork, actor: Actor, module_id: int, data: ModuleData) -> int:
@@ -231,7 +246,7 @@ def delete_module(uow: UnitOfWork, actor: Actor, module_id: int) -> int:
 def module_choices(uow: UnitOfWork, actor: Actor, programme_id: int) -> list[tuple[int, str]]:
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
-        return [(m.id, m.name) for m in uow.modules.list_for_programme(programme_id)]
+        return [(saved_id(m.id), m.name) for m in uow.modules.list_for_programme(programme_id)]
 
 
 def programme_name(uow: UnitOfWork, actor: Actor, programme_id: int) -> str:

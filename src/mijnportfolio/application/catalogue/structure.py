@@ -15,11 +15,17 @@ from mijnportfolio.domain.catalogue import (
     normalise_descriptors,
     validate_code,
 )
-from mijnportfolio.domain.errors import InvalidValue
+from mijnportfolio.domain.errors import (
+    DomainError,
+    InvalidValue,
+    check,
+    raise_collected,
+)
 from mijnportfolio.domain.permissions import Actor, Permission, require
+from mijnportfolio.domain.scores import Descriptors
 from mijnportfolio.domain.values import optional_text, required_text
 
-from ..ports.unit_of_work import UnitOfWork
+from ..ports.unit_of_work import UnitOfWork, saved_id
 from .lookup import find_exam, found
 
 # --- the structure editor ----------------------------------------------------------------------
@@ -57,10 +63,11 @@ def add_part(uow: UnitOfWork, actor: Actor, exam_id: int, data: PartData) -> int
     title = optional_text(data.title, max_length=200, label="Titel", field="title") or ""
     with uow:
         exam = find_exam(uow, exam_id)
-        part = exam.add_part(title or f"Onderdeel {len(exam.parts) + 1}")
+        # No title means none: the part is shown by its number alone.
+        part = exam.add_part(title)
         uow.flush()
         uow.commit()
-        return part.id
+        return saved_id(part.id)
 
 
 def update_part(uow: UnitOfWork, actor: Actor, exam_id: int, part_id: int, data: PartData) -> None:
@@ -69,7 +76,7 @@ def update_part(uow: UnitOfWork, actor: Actor, exam_id: int, part_id: int, data:
     with uow:
         exam = find_exam(uow, exam_id)
         part = found(exam.part(part_id), "Dit onderdeel bestaat niet.")
-        part.title = title or f"Onderdeel {part.number}"
+        part.title = title
         uow.commit()
 
 
@@ -94,7 +101,7 @@ def add_core_task(uow: UnitOfWork, actor: Actor, exam_id: int, data: CoreTaskDat
         core_task = exam.add_core_task(code, title)
         uow.flush()
         uow.commit()
-        return core_task.id
+        return saved_id(core_task.id)
 
 
 def update_core_task(uow: UnitOfWork, actor: Actor, exam_id: int, core_task_id: int, data: CoreTaskData) -> None:
@@ -131,7 +138,7 @@ def add_work_process(uow: UnitOfWork, actor: Actor, exam_id: int, data: WorkProc
         work_process = exam.add_work_process(_chosen_core_task(exam, data.core_task_id), code, title)
         uow.flush()
         uow.commit()
-        return work_process.id
+        return saved_id(work_process.id)
 
 
 def update_work_process(
@@ -155,16 +162,20 @@ def delete_work_process(uow: UnitOfWork, actor: Actor, exam_id: int, work_proces
         uow.commit()
 
 
-def _validated_criterion(exam: Exam, data: CriterionData) -> tuple[ExamPart, WorkProcess, str, dict[str, str]]:
+def _validated_criterion(exam: Exam, data: CriterionData) -> tuple[ExamPart, WorkProcess, str, Descriptors]:
+    """Every field's problem at once (by field)."""
+    errors: list[DomainError] = []
     part = exam.part(int(data.part_id)) if data.part_id else None
     if part is None:
-        raise InvalidValue("Kies een onderdeel van dit examen.", field="part_id")
+        errors.append(InvalidValue("Kies een onderdeel van dit examen.", field="part_id"))
     work_process = exam.work_process(int(data.work_process_id)) if data.work_process_id else None
     if work_process is None:
-        raise InvalidValue("Kies een werkproces van dit examen.", field="work_process_id")
-    text = required_text(data.text, "De tekst van het criterium", field="text", max_length=2000)
-    descriptors = normalise_descriptors(dict(data.descriptors))
-    return part, work_process, text, descriptors
+        errors.append(InvalidValue("Kies een werkproces van dit examen.", field="work_process_id"))
+    text = check(errors, lambda: required_text(data.text, "De tekst van het criterium", field="text", max_length=2000))
+    descriptors = check(errors, lambda: normalise_descriptors(dict(data.descriptors)))
+    raise_collected(errors)
+    assert part is not None and work_process is not None  # raise_collected refused them otherwise
+    return part, work_process, text or "", descriptors or Descriptors()
 
 
 def add_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, data: CriterionData) -> int:
@@ -176,7 +187,7 @@ def add_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, data: CriterionDa
         exam.add_criterion(part, criterion)
         uow.flush()
         uow.commit()
-        return criterion.id
+        return saved_id(criterion.id)
 
 
 def update_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, criterion_id: int, data: CriterionData) -> None:
