@@ -15,6 +15,7 @@ from mijnportfolio.domain.examination.local_time import (
     format_range,
     parse_date,
     parse_local,
+    parse_moment,
     parse_time,
 )
 
@@ -82,3 +83,12 @@ def test_a_range_on_one_day_names_the_date_once():
     assert format_range(start, start + dt.timedelta(hours=3)) == "15-03-2027 09:00 – 12:00"
     assert format_range(start, start + dt.timedelta(days=1)) == "15-03-2027 09:00 – 16-03-2027 09:00"
     assert format_date(start) == "15-03-2027"
+
+
+def test_a_moment_is_typed_as_date_and_time_in_one_field():
+    assert parse_moment("15-03-2027 09:00", "Begin") == dt.datetime(2027, 3, 15, 8, 0, tzinfo=UTC)
+    assert parse_moment("2027-03-15T09:00", "Begin") == dt.datetime(2027, 3, 15, 8, 0, tzinfo=UTC)
+    with pytest.raises(InvalidDateTime, match="de tijd ontbreekt"):
+        parse_moment("15-03-2027", "Begin")
+    with pytest.raises(InvalidDateTime, match="ontbreekt"):
+        parse_moment("  ", "Begin")

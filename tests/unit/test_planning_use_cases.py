@@ -98,8 +98,8 @@ class World:
 
     def part(self, index: int, **values) -> PartRequest:
         defaults = dict(
-            part_id=self.part_ids[index], plan=True, start_date="15-03-2027", start_time="09:00",
-            end_date="15-03-2027", end_time="12:00", location="Zorgcentrum De Linde",
+            part_id=self.part_ids[index], plan=True, start="15-03-2027 09:00", end="15-03-2027 12:00",
+            location="Zorgcentrum De Linde",
             examiner1_id=self.people["examiner"].id, examiner2_id=self.people["examiner2"].id,
         )
         defaults.update(values)
@@ -121,7 +121,7 @@ def world() -> World:
 
 
 def test_the_supervisor_plans_both_parts_and_three_people_get_one_mail_each_with_the_calendar(world):
-    outcome = world.plan(world.request(world.part(0), world.part(1, copy_previous=True, start_time="", end_time="")))
+    outcome = world.plan(world.request(world.part(0), world.part(1, copy_previous=True, start="", end="")))
     assert outcome.saved and outcome.attempt_number == 1 and outcome.planned == (1, 2)
     [attempt] = world.committed_attempts()
     assert attempt.number == 1 and len(attempt.plannings) == 2
@@ -139,8 +139,8 @@ def test_the_supervisor_plans_both_parts_and_three_people_get_one_mail_each_with
 
 
 def test_the_location_alone_can_be_taken_from_the_part_above(world):
-    world.plan(world.request(world.part(0), world.part(1, location="", copy_previous_location=True, start_time="13:00",
-                                                       end_time="15:00")))
+    world.plan(world.request(world.part(0), world.part(1, location="", copy_previous_location=True, start="15-03-2027 13:00",
+                                                       end="15-03-2027 15:00")))
     first, second = sorted(world.committed_attempts()[0].plannings, key=lambda p: p.part_id)
     assert second.location == first.location == "Zorgcentrum De Linde" and second.starts_at != first.starts_at
 
@@ -154,10 +154,11 @@ def test_a_part_may_stay_unplanned_for_now(world):
 @pytest.mark.parametrize(
     "values, error, field",
     [
-        ({"end_time": "08:00"}, EndBeforeStart, "parts-0-end_date"),
-        ({"start_date": "31-02-2027"}, InvalidDateTime, "parts-0-start_date"),
-        ({"start_date": "morgen"}, InvalidDateTime, "parts-0-start_date"),
-        ({"start_time": "25:00"}, InvalidDateTime, "parts-0-start_date"),
+        ({"end": "15-03-2027 08:00"}, EndBeforeStart, "parts-0-end"),
+        ({"start": "31-02-2027 09:00"}, InvalidDateTime, "parts-0-start"),
+        ({"start": "morgen"}, InvalidDateTime, "parts-0-start"),
+        ({"start": "15-03-2027 25:00"}, InvalidDateTime, "parts-0-start"),
+        ({"start": "15-03-2027"}, InvalidDateTime, "parts-0-start"),
         ({"examiner2_id": None, "examiner1_id": None}, Exception, "parts-0-examiner1_id"),
     ],
 )
@@ -181,8 +182,8 @@ def test_an_examiner_must_be_an_examiner_of_the_students_organisation(world, who
 
 def test_several_problems_are_reported_at_once(world):
     with pytest.raises(PlanningNotValid) as info:
-        world.plan(world.request(world.part(0, end_time="08:00"), world.part(1, start_date="31-02-2027")))
-    assert set(info.value.by_field) == {"parts-0-end_date", "parts-1-start_date"}
+        world.plan(world.request(world.part(0, end="15-03-2027 08:00"), world.part(1, start="31-02-2027 09:00")))
+    assert set(info.value.by_field) == {"parts-0-end", "parts-1-start"}
     assert world.committed_attempts() == []
 
 
@@ -196,7 +197,7 @@ def test_a_replan_moves_the_event_with_a_higher_sequence_and_an_unchanged_part_s
     first = sorted(world.committed_attempts()[0].plannings, key=lambda p: p.part_id)[0]
     uid = first.calendar_uid
     mails_before = len(world.outbox())
-    outcome = world.plan(world.request(world.part(0, start_time="10:00", end_time="13:00"), world.part(1)))
+    outcome = world.plan(world.request(world.part(0, start="15-03-2027 10:00", end="15-03-2027 13:00"), world.part(1)))
     assert outcome.planned == (1,) and outcome.unchanged == (2,)
     again = sorted(world.committed_attempts()[0].plannings, key=lambda p: p.part_id)[0]
     assert again.calendar_uid == uid and again.calendar_sequence == 1
@@ -224,9 +225,9 @@ def test_a_part_with_a_final_assessment_or_a_started_one_is_not_replanned(world)
     first.finalized_at = NOW
     second.assessment_started_at = NOW
     with pytest.raises(PartAlreadyFinal):
-        world.plan(world.request(world.part(0, start_time="10:00")))
+        world.plan(world.request(world.part(0, start="15-03-2027 10:00")))
     with pytest.raises(AssessmentAlreadyStarted):
-        world.plan(world.request(world.part(1, start_time="10:00")))
+        world.plan(world.request(world.part(1, start="15-03-2027 10:00")))
     # Sending the same planning again changes nothing and is fine.
     assert world.plan(world.request(world.part(0), world.part(1))).planned == ()
 
@@ -247,7 +248,7 @@ def test_retakes_only_after_a_failed_attempt_and_within_the_maximum(world):
     _finish(world, passed=False)
     with pytest.raises(RetakeRequired):
         world.plan(world.request(world.part(0)))
-    outcome = world.plan(world.request(world.part(0, start_date="15-04-2027", end_date="15-04-2027"),
+    outcome = world.plan(world.request(world.part(0, start="15-04-2027 09:00", end="15-04-2027 12:00"),
                                        world.part(1, copy_previous=True), retake=True))
     assert outcome.attempt_number == 2
     assert sorted(a.number for a in world.committed_attempts()) == [1, 2]
@@ -292,12 +293,12 @@ def test_a_linked_examiner_plans_only_where_the_organisation_allows_it(world):
 
 def test_an_overlapping_booking_is_a_warning_the_planner_may_accept(world):
     world.plan(world.request(world.part(0), student=0))
-    outcome = world.plan(world.request(world.part(0, start_time="10:00", end_time="11:00", location="Elders"), student=1))
+    outcome = world.plan(world.request(world.part(0, start="15-03-2027 10:00", end="15-03-2027 11:00", location="Elders"), student=1))
     assert not outcome.saved
     messages = [c.message for c in outcome.conflicts]
     assert any("Examiner Test is dan al ingepland voor LM onderdeel 1 van Demostudent 1" in m for m in messages)
     assert len(world.committed_attempts()) == 1
-    accepted = world.plan(world.request(world.part(0, start_time="10:00", end_time="11:00", location="Elders"), student=1,
+    accepted = world.plan(world.request(world.part(0, start="15-03-2027 10:00", end="15-03-2027 11:00", location="Elders"), student=1,
                                         accept_conflicts=True))
     assert accepted.saved and len(world.committed_attempts()) == 2
 

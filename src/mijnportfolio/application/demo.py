@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from mijnportfolio.domain.catalogue import (
     CoreTask,
     Criterion,
@@ -11,6 +14,8 @@ from mijnportfolio.domain.catalogue import (
     Programme,
     WorkProcess,
 )
+from mijnportfolio.domain.examination import local_time
+from mijnportfolio.domain.examination.planning import Attempt, PartPlanning
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors
@@ -445,6 +450,8 @@ def _seed_catalogue_and_students(uow, clock, organisation, staff, password_hash)
         created += 1
     uow.flush()
 
+    _seed_attempts(uow, clock, organisation, staff)
+
     if not list(uow.faq.list()):
         # Only into an empty FAQ: an admin's own questions (or deletions) are never undone.
         for position, (question, answer) in enumerate(DEMO_FAQ, start=1):
@@ -455,6 +462,59 @@ def _seed_catalogue_and_students(uow, clock, organisation, staff, password_hash)
         f" Opleiding 'Verzorgende-IG' (crebo {VIG_CREBO}) met examen {VIG_EXAM['code']}; "
         f"{created} nieuwe demostudent(en) (student1@demo.nl ...)."
     )
+
+
+# Every status of the overview (product.md 3.3) for exam LM, relative to the moment of seeding:
+# (student number, attempt number, [(part number, days from now, final)], outcome when final).
+DEMO_ATTEMPTS = (
+    ("100001", 1, [(1, -40, True), (2, -39, True)], True),  # Demostudent 1: LM behaald
+    ("100002", 1, [(1, -35, True), (2, -34, True)], False),  # Demostudent 2: LM niet behaald
+    # Demostudent 3: nothing planned yet.
+    ("100004", 1, [(1, 10, False)], None),  # part 1 planned, not started: grey/white striped
+    ("100005", 1, [(1, -2, False)], None),  # part 1 started, part 2 unplanned: blue/white striped
+    ("100006", 1, [(1, 14, False), (2, 14, False)], None),  # all planned, not started: grey
+    ("100007", 1, [(1, -60, True), (2, -59, True)], False),  # Demostudent 7 failed attempt 1 ...
+    ("100007", 2, [(1, -1, False), (2, 3, False)], None),  # ... and retakes: attempt 2 has started (blue)
+)
+
+
+def _seed_attempts(uow, clock, organisation, staff) -> None:
+    """Attempts and plannings of the demo, made with the domain's own objects (no e-mail)."""
+    vig = uow.programmes.get_by_crebo(VIG_CREBO)
+    exam = uow.exams.get_by_code(saved_id(vig.id), VIG_EXAM["code"]) if vig else None
+    if exam is None:
+        return
+    parts = {p.number: p for p in exam.parts}
+    examiner, second = staff["examinator@demo.nl"], staff["examinator2@demo.nl"]
+    now = clock.now().replace(minute=0, second=0, microsecond=0)
+    for number, attempt_number, planned, passed in DEMO_ATTEMPTS:
+        student = uow.students.get_by_number(organisation.id, number)
+        if student is None:
+            continue
+        latest = uow.attempts.latest(saved_id(student.id), saved_id(exam.id))
+        if latest is not None and latest.number >= attempt_number:
+            continue  # seeded before, or planned by someone since: leave it
+        first_start = min(now + dt.timedelta(days=days) for _, days, _ in planned)
+        attempt = Attempt(student_id=saved_id(student.id), exam_id=saved_id(exam.id), number=attempt_number,
+                          created_at=min(now, first_start - dt.timedelta(days=7)))
+        for part_number, days, final in planned:
+            start = local_nine(now + dt.timedelta(days=days))
+            attempt.plannings.append(PartPlanning(
+                part_id=saved_id(parts[part_number].id), starts_at=start, ends_at=start + dt.timedelta(hours=3),
+                examiner1_id=saved_id(examiner.id), examiner2_id=saved_id(second.id) if part_number == 1 else None,
+                location=exam.location, calendar_uid=f"{uuid.uuid4()}@mijnportfolio", planned_at=attempt.created_at,
+                finalized_at=start + dt.timedelta(hours=3) if final else None,
+            ))
+        if passed is not None:
+            attempt.record_outcome(passed, max(p.starts_at for p in attempt.plannings) + dt.timedelta(hours=3))
+        uow.attempts.add(attempt)
+        uow.flush()
+
+
+def local_nine(moment: dt.datetime) -> dt.datetime:
+    """09:00 Dutch time on the day of ``moment``."""
+    day = local_time.local(moment).date()
+    return local_time.to_utc(day, dt.time(9, 0))
 
 
 def _programme(uow, name: str, crebo: str, level: int) -> Programme:

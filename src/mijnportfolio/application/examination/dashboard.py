@@ -11,6 +11,7 @@ from mijnportfolio.domain.permissions import Actor
 from ..ports.common import Clock
 from ..ports.examination import DashboardFilters, DashboardQuery, PlannedPart
 from ..ports.students import Option
+from ..ports.unit_of_work import UnitOfWork
 
 LIST_LIMIT = 500
 
@@ -38,8 +39,13 @@ def examiner_dashboard(query: DashboardQuery, actor: Actor, clock: Clock, filter
     )
 
 
-def may_see_planner_matrix(actor: Actor, examiners_may_plan: bool) -> bool:
-    """Planners find the overview matrix on their dashboard (the manual starts planning there)."""
+def may_see_planner_matrix(uow: UnitOfWork, actor: Actor) -> bool:
+    """Planners find the overview matrix on their dashboard (the manual starts planning there):
+    admins, supervisors, and examiners of an organisation that lets examiners plan."""
     if actor.role in (Role.ADMIN, Role.SUPERVISOR):
         return True
-    return actor.role is Role.EXAMINER and examiners_may_plan
+    if actor.role is not Role.EXAMINER or actor.organisation_id is None:
+        return False
+    with uow:
+        organisation = uow.organisations.get(actor.organisation_id)
+        return bool(organisation and organisation.examiners_may_plan)

@@ -49,14 +49,12 @@ from .notices import Notice, queue_planning_notices
 
 @attrs.frozen
 class PartRequest:
-    """One part as the planner filled it in. Dates are dd-mm-jjjj, times uu:mm (Dutch time)."""
+    """One part as the planner filled it in: start and end as dd-mm-jjjj uu:mm (Dutch time)."""
 
     part_id: int
     plan: bool = False
-    start_date: str = ""
-    start_time: str = ""
-    end_date: str = ""
-    end_time: str = ""
+    start: str = ""
+    end: str = ""
     location: str = ""
     examiner1_id: int | None = None
     examiner2_id: int | None = None
@@ -99,9 +97,7 @@ def _effective(requests: Sequence[PartRequest]) -> list[PartRequest]:
             above = result[index - 1]
             if request.copy_previous:
                 request = attrs.evolve(
-                    request,
-                    start_date=above.start_date, start_time=above.start_time,
-                    end_date=above.end_date, end_time=above.end_time, location=above.location,
+                    request, start=above.start, end=above.end, location=above.location,
                     examiner1_id=above.examiner1_id, examiner2_id=above.examiner2_id,
                     examiner2_may_submit=above.examiner2_may_submit,
                 )
@@ -114,11 +110,11 @@ def _effective(requests: Sequence[PartRequest]) -> list[PartRequest]:
 def _schedule(index: int, label: str, request: PartRequest, errors: list[DomainError]) -> Schedule | None:
     start = end = None
     try:
-        start = local_time.parse_local(request.start_date, request.start_time, f"{label}, begin", field=_field(index, "start_date"))
+        start = local_time.parse_moment(request.start, f"{label}, begindatum/begintijd", field=_field(index, "start"))
     except DomainError as exc:
         errors.append(exc)
     try:
-        end = local_time.parse_local(request.end_date, request.end_time, f"{label}, einde", field=_field(index, "end_date"))
+        end = local_time.parse_moment(request.end, f"{label}, einddatum/eindtijd", field=_field(index, "end"))
     except DomainError as exc:
         errors.append(exc)
     if request.examiner1_id is None:
@@ -300,10 +296,8 @@ class PartForm:
     title: str
     label: str
     planning_id: int | None
-    start_date: str
-    start_time: str
-    end_date: str
-    end_time: str
+    start: str
+    end: str
     location: str
     examiner1_id: int | None
     examiner2_id: int | None
@@ -357,10 +351,8 @@ def planning_form(
                 PartForm(
                     part_id=saved_id(part.id), number=part.number, title=part.title or "", label=label,
                     planning_id=planning.id if planning else None,
-                    start_date=local_time.format_date(planning.starts_at) if planning else "",
-                    start_time=local_time.format_time(planning.starts_at) if planning else "",
-                    end_date=local_time.format_date(planning.ends_at) if planning else "",
-                    end_time=local_time.format_time(planning.ends_at) if planning else "",
+                    start=local_time.format_input(planning.starts_at) if planning else "",
+                    end=local_time.format_input(planning.ends_at) if planning else "",
                     location=(planning.location or "") if planning else (exam.location or ""),
                     examiner1_id=planning.examiner1_id if planning else None,
                     examiner2_id=planning.examiner2_id if planning else None,

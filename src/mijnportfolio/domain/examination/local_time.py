@@ -81,6 +81,32 @@ def parse_local(date_text: str | None, time_text: str | None, label: str, *, fie
     return to_utc(day, time, label=label, field=field)
 
 
+_MOMENT = re.compile(r"^\s*(\S+?)(?:[ T]+(\S+))?\s*$")
+
+
+def parse_moment(text: str | None, label: str, *, field: str | None = None) -> dt.datetime:
+    """'15-03-2027 09:00' (a date and a 24-hour time, Dutch time) as an aware UTC moment.
+
+    Also '2027-03-15T09:00', as a browser's date-time field sends it."""
+    value = (text or "").strip()
+    if not value:
+        raise InvalidDateTime(f"{label} ontbreekt; vul de datum en tijd in als dd-mm-jjjj uu:mm.", field=field)
+    match = _MOMENT.match(value)
+    date_text, time_text = (match.group(1), match.group(2)) if match else (value, None)
+    if not time_text:
+        day = parse_date(date_text, f"{label}: de datum", field=field)
+        raise InvalidDateTime(
+            f"{label}: de tijd ontbreekt; vul de datum en tijd in als dd-mm-jjjj uu:mm, bijvoorbeeld {format_date(day)} 09:00.",
+            field=field,
+        )
+    return parse_local(date_text, time_text, label, field=field)
+
+
+def format_input(moment: dt.datetime) -> str:
+    """A moment as the planning form shows it for editing: dd-mm-jjjj uu:mm."""
+    return format_moment(moment)
+
+
 def local(moment: dt.datetime) -> dt.datetime:
     """``moment`` on a Dutch clock."""
     if moment.tzinfo is None:

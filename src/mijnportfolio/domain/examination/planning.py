@@ -274,7 +274,7 @@ def check_schedule(
     """Every rule of product.md 3.2 that ``schedule`` breaks, each with its field; empty when fine."""
     problems: list[DomainError] = []
     if schedule.ends_at < schedule.starts_at:
-        problems.append(EndBeforeStart(field=f"{field_prefix}end_date"))
+        problems.append(EndBeforeStart(field=f"{field_prefix}end"))
     for key, examiner_id in (("examiner1_id", schedule.examiner1_id), ("examiner2_id", schedule.examiner2_id)):
         if examiner_id is None:
             continue

@@ -114,9 +114,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, auth, catalogue, faq, groups, imports, main, students
+    from . import admin, auth, catalogue, examination, faq, groups, imports, main, students
 
-    for module in (auth, main, admin, catalogue, students, groups, imports, faq):
+    for module in (auth, main, admin, catalogue, students, groups, imports, faq, examination):
         app.register_blueprint(module.bp)
 
 

@@ -1,0 +1,34 @@
+"""The Examendashboard: an examiner's open actions and planning; planners also get the matrix."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from mijnportfolio.application.examination import dashboard as use_cases
+from mijnportfolio.application.ports.examination import DashboardFilters
+from mijnportfolio.domain.organisations import Role
+
+from ..support import actor, container, remembered_list_state, roles_required
+from ..views import int_or_none
+from . import bp
+from .overview import matrix_context
+
+
+@bp.route("/examendashboard")
+@roles_required(Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER)
+def dashboard():
+    restored = remembered_list_state("examendashboard")
+    if restored is not None:
+        return restored
+    a = actor()
+    c = container()
+    filters = DashboardFilters(
+        programme_id=int_or_none(request.args.get("opleiding")),
+        group_id=int_or_none(request.args.get("groep")),
+        student_id=int_or_none(request.args.get("student")),
+    )
+    board = use_cases.examiner_dashboard(c.dashboard_query(), a, c.clock(), filters)
+    context: dict = {"board": board, "planner": None}
+    if use_cases.may_see_planner_matrix(c.uow(), a):
+        context["planner"] = matrix_context(filters.programme_id)
+    return render_template("examination/dashboard.html", args=request.args, **context)
