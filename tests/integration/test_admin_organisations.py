@@ -130,3 +130,8 @@ def test_anonymous_visitors_are_sent_to_login(client):
     response = client.get("/beheer/organisaties")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_one_organisation_is_counted_in_the_singular(admin):
+    html = admin.get("/beheer/organisaties").get_data(as_text=True)
+    assert ">1 organisatie</div>" in html and "1 organisaties" not in html

@@ -349,3 +349,23 @@ def test_a_user_edit_on_a_stale_form_is_refused_not_overwritten(app, admin, acco
     assert response.status_code == 200
     assert "Iemand anders heeft dit tegelijk gewijzigd" in response.get_data(as_text=True)
     assert _user(app, "opleider@demo.nl").last_name == "Eerst"
+
+
+def test_the_user_form_marks_the_role_required_and_picks_the_only_organisation(admin, accounts):
+    html = admin.get("/beheer/gebruikers/nieuw").get_data(as_text=True)
+    assert re.search(r'<label class="form-label" for="role">Rol</label> <span class="text-danger" aria-hidden="true">\*</span>', html)
+    assert re.search(rf'<option selected value="{accounts["org"]}">Demo ROC</option>', html)
+
+
+def test_a_user_form_with_several_mistakes_names_them_all_at_once(app, admin, accounts):
+    before = _user_count(app)
+    response = post_form(admin, "/beheer/gebruikers/nieuw", _new_user(accounts["org"], email="geen-adres", role="", password="kort"))
+    html = response.get_data(as_text=True)
+    assert "is geen geldig e-mailadres." in html and "Kies een geldige rol." in html
+    assert "Het wachtwoord moet minstens 8 tekens lang zijn." in html
+    assert _user_count(app) == before
+
+
+def test_one_user_found_is_counted_in_the_singular(admin, accounts):
+    html = admin.get("/beheer/gebruikers?q=olga").get_data(as_text=True)
+    assert ">1 gebruiker</div>" in html

@@ -317,3 +317,68 @@ def test_missing_exams_parts_and_criteria_answer_404(admin):
     assert admin.get("/examens/999999").status_code == 404
     assert admin.get("/opleidingen/999999").status_code == 404
     assert admin.get("/examens/999999/download.json").status_code == 404
+
+
+def test_an_empty_programme_form_shows_every_missing_field_in_one_save(admin, demo):
+    before = _count(demo, orm.programmes)
+    response = post_form(admin, "/opleidingen/nieuw", {"name": "", "crebo": "", "level": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Naam is verplicht." in html
+    assert "Een crebocode bestaat uit precies 5 cijfers." in html
+    assert "Het niveau moet 1, 2, 3 of 4 zijn." in html
+    assert _count(demo, orm.programmes) == before
+
+
+def test_the_programme_form_marks_its_required_fields(admin):
+    html = admin.get("/opleidingen/nieuw").get_data(as_text=True)
+    for field in ("name", "crebo", "level"):
+        assert re.search(rf'<label class="form-label" for="{field}">[^<]+</label> <span class="text-danger" aria-hidden="true">\*</span>', html), field
+
+
+def test_two_admins_editing_one_programme_the_later_save_is_refused(admin, demo):
+    programme_id = _create_programme(admin)
+    url = f"/opleidingen/{programme_id}/bewerken"
+    first_tab = admin.get(url).get_data(as_text=True)
+    second_tab = admin.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', first_tab).group(1)
+    saved = admin.post(url, data={"name": "Eerst", "crebo": "25476", "level": "4", "version": version,
+                                  "csrf_token": csrf_token(first_tab)})
+    assert saved.status_code == 302
+    late = admin.post(url, data={"name": "Later", "crebo": "25476", "level": "2", "version": version,
+                                 "csrf_token": csrf_token(second_tab)})
+    assert late.status_code == 400
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in late.get_data(as_text=True)
+    with demo.extensions["container"].engine().connect() as conn:
+        row = conn.execute(sa.select(orm.programmes.c.name, orm.programmes.c.level).where(orm.programmes.c.id == programme_id)).one()
+    assert tuple(row) == ("Eerst", 4)
+
+
+def test_a_part_without_a_title_is_shown_by_its_number_alone(admin, demo):
+    programme_id = _create_programme(admin)
+    created = post_form(admin, f"/opleidingen/{programme_id}/examens/nieuw", {
+        "code": "PV", "name": "Proeve", "pass_mark": "5,5", "justification_scores": ["1"]})
+    base = f"/examens/{int(created.headers['Location'].rsplit('/', 1)[1])}"
+    assert post_form(admin, f"{base}/onderdelen/nieuw", {"title": "Zorg verlenen"}).status_code == 302
+    assert post_form(admin, f"{base}/onderdelen/nieuw", {"title": ""}).status_code == 302
+    with demo.extensions["container"].engine().connect() as conn:
+        titles = dict(conn.execute(sa.select(orm.exam_parts.c.number, orm.exam_parts.c.title)).all())
+    assert titles[2] == ""
+    page = admin.get(base).get_data(as_text=True)
+    assert '<h3 class="h6 mb-0">Onderdeel 1: Zorg verlenen</h3>' in page
+    assert '<h3 class="h6 mb-0">Onderdeel 2</h3>' in page and "Onderdeel 2: Onderdeel 2" not in page
+
+
+def test_deleting_a_module_says_so(admin, demo):
+    programme_id = _create_programme(admin)
+    assert post_form(admin, f"/opleidingen/{programme_id}/modules/nieuw", {"name": "Keuzedeel"}).status_code == 302
+    with demo.extensions["container"].engine().connect() as conn:
+        module_id = conn.scalar(sa.select(orm.modules.c.id).where(orm.modules.c.programme_id == programme_id))
+    done = post_form(admin, f"/opleidingen/{programme_id}/modules/{module_id}/verwijderen", {},
+                     form_url=f"/opleidingen/{programme_id}", follow_redirects=True)
+    assert "De module is verwijderd." in done.get_data(as_text=True)
+
+
+def test_one_programme_is_counted_in_the_singular(admin):
+    html = admin.get("/opleidingen?q=Verzorgende").get_data(as_text=True)
+    assert ">1 opleiding</div>" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -10,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from mijnportfolio.application import faq as use_cases
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
-from tests.helpers import post_form
+from tests.helpers import csrf_token, post_form
 
 ADMIN = Actor(user_id=0, role=Role.ADMIN)
 
@@ -178,3 +179,19 @@ def test_a_post_without_csrf_token_is_refused(logged_in, items):
     client = logged_in("admin@demo.nl")
     assert client.post(f"/faq/{items[0]}/verwijderen").status_code == 400
     assert len(order(client.application)) == 3
+
+
+def test_two_admins_editing_one_question_the_later_save_is_refused(logged_in, items):
+    client = logged_in("admin@demo.nl")
+    url = f"/faq/{items[1]}/bewerken"
+    first_tab = client.get(url).get_data(as_text=True)
+    second_tab = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', first_tab).group(1)
+    saved = client.post(url, data={"question": "Eerst?", "answer": "Eerst.", "version": version,
+                                   "csrf_token": csrf_token(first_tab)})
+    assert saved.status_code == 302
+    late = client.post(url, data={"question": "Later?", "answer": "Later.", "version": version,
+                                  "csrf_token": csrf_token(second_tab)})
+    assert late.status_code == 400
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in late.get_data(as_text=True)
+    assert "Eerst?" in order(client.application) and "Later?" not in order(client.application)

@@ -237,3 +237,67 @@ def test_a_group_is_renamed(app, logged_in, school):
                          {"name": "Klas 1B", "category": "Klas", "description": "Tweede helft"})
     assert response.status_code == 302
     assert _group_id(app, school, "Klas 1B") == gid
+
+
+def test_two_people_renaming_one_group_the_later_save_is_refused(app, logged_in, school):
+    client = logged_in("admin@t.nl")
+    _new_group(client, school)
+    gid = _group_id(app, school, "Klas 1A")
+    url = f"/portfolios/deelnemergroepen/{gid}/bewerken"
+    first_tab = client.get(url).get_data(as_text=True)
+    second_tab = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', first_tab).group(1)
+    assert client.post(url, data={"name": "Klas 1B", "category": "Klas", "description": "", "version": version,
+                                  "csrf_token": csrf_token(first_tab)}).status_code == 302
+    late = client.post(url, data={"name": "Klas 1C", "category": "", "description": "Later", "version": version,
+                                  "csrf_token": csrf_token(second_tab)})
+    assert late.status_code == 422
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in late.get_data(as_text=True)
+    assert _group_id(app, school, "Klas 1B") == gid
+
+
+def test_a_bulk_action_without_students_asks_for_students_first(app, logged_in, school):
+    add_student(app, school, "S1", "Een")
+    client = logged_in("admin@t.nl")
+    response = _bulk(client, "/portfolios", "add", "", [])
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Selecteer eerst een of meer studenten." in html and "Kies een deelnemergroep." not in html
+
+
+def test_the_confirmation_names_the_students_or_the_first_twenty_and_how_many_more(app, logged_in, school):
+    ids = [add_student(app, school, f"N{i:02d}", f"Naam{i:02d}", first="Nina") for i in range(25)]
+    client = logged_in("admin@t.nl")
+    _new_group(client, school)
+    gid = _group_id(app, school, "Klas 1A")
+    few = _bulk(client, "/portfolios", "add", gid, ids[:2]).get_data(as_text=True)
+    assert "Nina Naam00 (N00)" in few and "Nina Naam01 (N01)" in few and "meer" not in few
+    many = _bulk(client, "/portfolios", "add", gid, ids).get_data(as_text=True)
+    assert "Weet je zeker dat je 25 studenten wilt toevoegen aan groep Klas 1A?" in many
+    assert "Nina Naam19 (N19)" in many and "Nina Naam20 (N20)" not in many
+    assert "en 5 meer" in many
+
+
+def test_deleting_a_group_of_one_member_speaks_of_one_student(app, logged_in, school):
+    sid = add_student(app, school, "S1", "Een")
+    client = logged_in("admin@t.nl")
+    _new_group(client, school)
+    gid = _group_id(app, school, "Klas 1A")
+    _confirm(client, _bulk(client, "/portfolios", "add", gid, [sid]).get_data(as_text=True))
+    done = post_form(client, f"/portfolios/deelnemergroepen/{gid}/verwijderen", {"confirm": "1"},
+                     form_url="/portfolios/deelnemergroepen", follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "De student zelf blijft bestaan." in html and "De 1 studenten" not in html
+
+
+def test_a_supervisor_without_an_organisation_may_not_manage_groups(app, client, school):
+    c = _container(app)
+    with c.uow() as uow:
+        from mijnportfolio.domain.organisations import Role, User
+
+        uow.users.add(User(email="los@t.nl", role=Role.SUPERVISOR, last_name="Los",
+                           password_hash=c.hasher().hash("demo1234")))
+        uow.commit()
+    from tests.helpers import login
+
+    assert login(client, "los@t.nl").status_code == 302
+    assert client.get("/portfolios/deelnemergroepen").status_code == 403

@@ -301,3 +301,99 @@ def test_a_post_without_csrf_token_changes_nothing(app, logged_in, school):
 
 def test_the_form_token_is_present(logged_in, school):
     assert csrf_token(logged_in("admin@t.nl").get("/portfolios/nieuw").get_data(as_text=True))
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+
+
+def test_two_tabs_editing_one_student_the_later_save_is_refused_and_wipes_nothing(app, client, school):
+    student_id = add_student(app, school, "0042", "Jansen", cohort="2025")
+    login(client, "admin@t.nl")
+    url = f"/portfolios/{student_id}/bewerken"
+    first_tab = client.get(url).get_data(as_text=True)
+    second_tab = client.get(url).get_data(as_text=True)
+    saved = client.post(url, data={
+        **form_data(school, student_number="0042", email="0042@student.demo.nl", last_name="Jansen", cohort="2026"),
+        "version": _version(first_tab), "csrf_token": csrf_token(first_tab),
+    })
+    assert saved.status_code == 302
+    late = client.post(url, data={
+        **form_data(school, student_number="0042", email="0042@student.demo.nl", last_name="Jansen-Smit", cohort="2025"),
+        "version": _version(second_tab), "csrf_token": csrf_token(second_tab),
+    })
+    assert late.status_code == 422
+    assert "Iemand anders heeft dit tegelijk gewijzigd" in late.get_data(as_text=True)
+    with _container(app).uow() as uow:
+        student = uow.students.get(student_id)
+        assert (student.cohort, student.user.last_name) == ("2026", "Jansen")
+
+
+def test_the_portfolio_shows_a_dash_for_every_empty_value_so_labels_keep_their_value(app, logged_in, school):
+    student_id = add_student(app, school, "0043", "Leeg", first="Lot")
+    html = logged_in("admin@t.nl").get(f"/portfolios/{student_id}").get_data(as_text=True)
+    data = html[html.index('<dl class="row mb-0 student-data">'):]
+    data = data[:data.index("</dl>")]
+    pairs = re.findall(r"<dt[^>]*>([^<]+)</dt><dd[^>]*>(.*?)</dd>", data)
+    values = {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in pairs}
+    assert values["Tussenvoegsel"] == "—" and values["Telefoonnummer"] == "—" and values["Cohort"] == "—"
+    assert values["Organisatie"] == "Testschool" and values["Voornaam"] == "Lot"
+    assert all(values.values()), values
+
+
+def test_every_programme_choice_shows_its_crebo_code(app, logged_in, school):
+    with _container(app).uow() as uow:
+        uow.programmes.add(Programme(name="Verzorgende-IG", crebo="25492", level=3))
+        uow.commit()
+    client = logged_in("admin@t.nl")
+    listing = client.get("/portfolios").get_data(as_text=True)
+    filter_bar = listing[listing.index('id="filter-programme"'):]
+    filter_bar = filter_bar[:filter_bar.index("</select>")]
+    assert ">Verzorgende-IG (25491)</option>" in filter_bar and ">Verzorgende-IG (25492)</option>" in filter_bar
+    form = client.get("/portfolios/nieuw").get_data(as_text=True)
+    assert ">Verzorgende-IG (25491)</option>" in form and ">Verzorgende-IG (25492)</option>" in form
+
+
+def test_one_student_is_counted_in_the_singular(app, logged_in, school):
+    add_student(app, school, "E1", "Enkel")
+    html = logged_in("admin@t.nl").get("/portfolios").get_data(as_text=True)
+    assert ">1 student</div>" in html and "1 studenten" not in html
+
+
+def test_the_bulk_button_is_a_clear_primary_button_and_its_group_label_is_spelled_deelnemergroep(app, logged_in, school):
+    add_student(app, school, "B1", "Knop")
+    html = logged_in("admin@t.nl").get("/portfolios").get_data(as_text=True)
+    assert '<button type="submit" class="btn btn-sm btn-primary">Voer uit</button>' in html
+    assert "Deelnemersgroep<" not in html and ">Deelnemergroep voor de actie</label>" in html
+    # The contract labels of the actions stay as the manual spells them.
+    assert ">Toevoegen aan deelnemersgroep</option>" in html and ">Verwijderen uit deelnemersgroep</option>" in html
+
+
+def test_the_only_organisation_is_chosen_already_in_a_new_student_form(app, client):
+    c = _container(app)
+    with c.uow() as uow:
+        org = Organisation(name="Enige School")
+        uow.organisations.add(org)
+        uow.flush()
+        uow.users.add(User(email="admin@enig.nl", role=Role.ADMIN, last_name="Beheer",
+                           password_hash=c.hasher().hash("demo1234")))
+        uow.commit()
+        org_id = org.id
+    login(client, "admin@enig.nl")
+    html = client.get("/portfolios/nieuw").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{org_id}">Enige School</option>', html)
+
+
+def test_looking_along_is_offered_where_the_policy_allows_it(app, school):
+    """The icon follows Permission.IMPERSONATE_STUDENT (linked supervisor or trainer, admin)."""
+    app.add_url_rule("/meekijken/<int:student_id>", endpoint="impersonation.start", view_func=lambda student_id: "")
+    followed = add_student(app, school, "F1", "Gevolgd", trainer=school["trainer"])
+    add_student(app, school, "F2", "Niet", trainer=school["opleider2@t.nl"])
+    client = app.test_client()
+    for email, expected in (("admin@t.nl", 2), ("opleider@t.nl", 1), ("examinator@t.nl", 0)):
+        assert login(client, email).status_code == 302
+        html = client.get("/mijn-portfolio").get_data(as_text=True)
+        assert html.count('aria-label="Log in als deze student"') == expected, email
+        if email == "opleider@t.nl":
+            assert f'href="/meekijken/{followed}"' in html
+        client.get("/logout")

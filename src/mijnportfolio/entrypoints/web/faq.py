@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from mijnportfolio.application import faq as use_cases
-from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
+from mijnportfolio.domain.permissions import Permission
 
 from .forms import ConfirmForm
-from .support import actor, container
+from .support import actor, container, permission_required
+from .views import form_page, int_or_none, post_action
 
 bp = Blueprint("faq", __name__)
+
+faq_editors = permission_required(Permission.EDIT_FAQ)
 
 
 class FaqForm(FlaskForm):
@@ -39,22 +42,11 @@ class FaqForm(FlaskForm):
         ],
         render_kw={"rows": 8},
     )
+    version = HiddenField()
     submit = SubmitField("Opslaan")
 
     def data_for_use_case(self) -> use_cases.FaqData:
         return use_cases.FaqData(question=self.question.data, answer=self.answer.data)
-
-    def show_error(self, exc: DomainError) -> None:
-        target = getattr(self, exc.field, None) if exc.field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, exc.message]
-        else:
-            flash(exc.message, "danger")
-
-
-def _require_editor() -> None:
-    if not use_cases.may_edit_faq(actor()):
-        raise PermissionDenied()
 
 
 @bp.route("/faq")
@@ -72,72 +64,70 @@ def index():
 
 
 @bp.route("/faq/nieuw", methods=["GET", "POST"])
-@login_required
+@faq_editors
 def create():
-    _require_editor()
     form = FaqForm()
-    if form.validate_on_submit():
-        try:
-            use_cases.create_faq_item(container().uow(), actor(), form.data_for_use_case())
-        except (PermissionDenied, NotFound):
-            raise  # 403 / 404 pages, not a message by the form
-        except DomainError as exc:
-            form.show_error(exc)
-        else:
-            flash("De vraag is toegevoegd.", "success")
-            return redirect(url_for("faq.index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("faq/form.html", form=form, title="Vraag toevoegen"), status
+    del form.version
+
+    def save() -> str:
+        use_cases.create_faq_item(container().uow(), actor(), form.data_for_use_case())
+        return url_for("faq.index")
+
+    return form_page(
+        form, save, template="faq/form.html", success="De vraag is toegevoegd.", invalid_status=400,
+        title="Vraag toevoegen",
+    )
 
 
 @bp.route("/faq/<int:item_id>/bewerken", methods=["GET", "POST"])
-@login_required
+@faq_editors
 def edit(item_id: int):
     c = container()
-    entry = use_cases.get_faq_item(c.uow(), actor(), item_id)  # 403 for non-admins, 404 when gone
-    form = FaqForm(data={"question": entry.question, "answer": entry.answer} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            use_cases.update_faq_item(c.uow(), actor(), item_id, form.data_for_use_case())
-        except (PermissionDenied, NotFound):
-            raise  # 403 / 404 pages, not a message by the form
-        except DomainError as exc:
-            form.show_error(exc)
-        else:
-            flash("De vraag is opgeslagen.", "success")
-            return redirect(url_for("faq.index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("faq/form.html", form=form, title="Vraag bewerken", entry=entry), status
+    entry = use_cases.get_faq_item(c.uow(), actor(), item_id)  # 404 when gone
+    form = FaqForm(
+        data={"question": entry.question, "answer": entry.answer, "version": str(entry.version)}
+        if request.method == "GET" else None
+    )
+
+    def save() -> str:
+        use_cases.update_faq_item(
+            c.uow(), actor(), item_id, form.data_for_use_case(), expected_version=int_or_none(form.version.data)
+        )
+        return url_for("faq.index")
+
+    return form_page(
+        form, save, template="faq/form.html", success="De vraag is opgeslagen.", invalid_status=400,
+        title="Vraag bewerken", entry=entry,
+    )
 
 
-def _post_action(action):
-    """Shared part of the small POST buttons: CSRF check, permission first, then the action."""
-    _require_editor()
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash("Het formulier is verlopen. Probeer het opnieuw.", "danger")
-        return redirect(url_for("faq.index"))
-    action()
-    return redirect(url_for("faq.index", q=request.args.get("q") or None))
+def _faq_list() -> str:
+    return url_for("faq.index", q=request.args.get("q") or None)
 
 
 @bp.route("/faq/<int:item_id>/verwijderen", methods=["POST"])
-@login_required
+@faq_editors
 def delete(item_id: int):
-    def run():
+    def run() -> str:
         question = use_cases.delete_faq_item(container().uow(), actor(), item_id)
-        flash(f"De vraag '{question}' is verwijderd.", "success")
+        return f"De vraag '{question}' is verwijderd."
 
-    return _post_action(run)
+    return post_action(run, _faq_list())
 
 
 @bp.route("/faq/<int:item_id>/omhoog", methods=["POST"])
-@login_required
+@faq_editors
 def move_up(item_id: int):
-    return _post_action(lambda: use_cases.move_faq_item_up(container().uow(), actor(), item_id))
+    def run() -> None:
+        use_cases.move_faq_item_up(container().uow(), actor(), item_id)
+
+    return post_action(run, _faq_list())
 
 
 @bp.route("/faq/<int:item_id>/omlaag", methods=["POST"])
-@login_required
+@faq_editors
 def move_down(item_id: int):
-    return _post_action(lambda: use_cases.move_faq_item_down(container().uow(), actor(), item_id))
+    def run() -> None:
+        use_cases.move_faq_item_down(container().uow(), actor(), item_id)
+
+    return post_action(run, _faq_list())

@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
 from mijnportfolio.application import groups as use_cases
-from mijnportfolio.domain.errors import (
-    DomainError,
-    GroupNotEmpty,
-    NotFound,
-    PermissionDenied,
-)
-from mijnportfolio.domain.organisations import Role
+from mijnportfolio.application.student_list import filter_options
+from mijnportfolio.domain.errors import GroupNotEmpty
+from mijnportfolio.domain.permissions import Permission
 
-from .forms import ConfirmForm
-from .students import (
-    _int,
-    _Required,
-    filter_args,
-    filters_from,
-    list_query,
-    show_errors,
-)
-from .support import actor, container, roles_required
+from .students import filter_args, filters_from, list_query
+from .support import actor, container, permission_required
+from .views import Required, form_page, int_or_none, local_target, post_action
 
 bp = Blueprint("groups", __name__)
 
-group_managers = roles_required(Role.ADMIN, Role.SUPERVISOR)
+group_managers = permission_required(Permission.MANAGE_GROUPS)
 
 
 class GroupForm(FlaskForm):
-    organisation_id = SelectField("Organisatie", validators=[_Required()], validate_choice=False)
-    name = StringField("Naam", validators=[_Required()])
+    organisation_id = SelectField("Organisatie", validators=[Required()], validate_choice=False)
+    name = StringField("Naam", validators=[Required()])
     category = StringField("Categorie", render_kw={"list": "group-categories", "autocomplete": "off"})
     description = TextAreaField("Omschrijving", render_kw={"rows": 3})
+    version = HiddenField()
     submit = SubmitField("Opslaan")
 
 
@@ -44,8 +35,6 @@ def _organisation_choices(form: GroupForm) -> None:
     if not current_user.is_admin:
         del form.organisation_id
         return
-    from mijnportfolio.application.student_list import filter_options
-
     organisations = filter_options(list_query(), actor()).organisations
     form.organisation_id.choices = [("", "— kies een organisatie —")] + [(str(o.value), o.label) for o in organisations]
     if request.method == "GET" and len(organisations) == 1 and not form.organisation_id.data:
@@ -80,21 +69,19 @@ def index():
 def new():
     a = actor()
     form = GroupForm()
+    del form.version
     _organisation_choices(form)
-    error = None
-    if form.validate_on_submit():
-        organisation_id = _int(form.organisation_id.data) if "organisation_id" in form else a.organisation_id
-        try:
-            use_cases.create_group(container().uow(), a, _data(form, organisation_id))
-        except DomainError as exc:
-            error = show_errors(form, exc)
-        else:
-            flash(f"Deelnemergroep {form.name.data.strip()} is toegevoegd.", "success")
-            return redirect(url_for("groups.index"))
-    categories = use_cases.group_categories(list_query(), a)
-    return render_template(
-        "groups/form.html", form=form, error=error, title="Deelnemergroep toevoegen", categories=categories
-    ), (422 if error else 200)
+
+    def save() -> str:
+        organisation_id = int_or_none(form.organisation_id.data) if "organisation_id" in form else a.organisation_id
+        use_cases.create_group(container().uow(), a, _data(form, organisation_id))
+        return url_for("groups.index")
+
+    return form_page(
+        form, save, template="groups/form.html",
+        success=lambda: f"Deelnemergroep {(form.name.data or '').strip()} is toegevoegd.",
+        title="Deelnemergroep toevoegen", categories=use_cases.group_categories(list_query(), a),
+    )
 
 
 @bp.route("/portfolios/deelnemergroepen/<int:group_id>/bewerken", methods=["GET", "POST"])
@@ -108,40 +95,41 @@ def edit(group_id: int):
         form.name.data = current.name
         form.category.data = current.category or ""
         form.description.data = current.description or ""
-    error = None
-    if form.validate_on_submit():
-        try:
-            use_cases.update_group(container().uow(), a, group_id, _data(form, current.organisation_id))
-        except DomainError as exc:
-            error = show_errors(form, exc)
-        else:
-            flash("De deelnemergroep is opgeslagen.", "success")
-            return redirect(url_for("groups.index"))
-    categories = use_cases.group_categories(list_query(), a)
-    return render_template(
-        "groups/form.html", form=form, error=error, title="Deelnemergroep bewerken", categories=categories
-    ), (422 if error else 200)
+        form.version.data = str(current.version)
+
+    def save() -> str:
+        use_cases.update_group(
+            container().uow(), a, group_id, _data(form, current.organisation_id),
+            expected_version=int_or_none(form.version.data),
+        )
+        return url_for("groups.index")
+
+    return form_page(
+        form, save, template="groups/form.html", success="De deelnemergroep is opgeslagen.",
+        title="Deelnemergroep bewerken", categories=use_cases.group_categories(list_query(), a),
+    )
 
 
 @bp.route("/portfolios/deelnemergroepen/<int:group_id>/verwijderen", methods=["POST"])
 @group_managers
 def delete(group_id: int):
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        flash("Het formulier is verlopen. Probeer het opnieuw.", "danger")
-        return redirect(url_for("groups.index"))
-    confirmed = request.form.get("confirm") == "1"
-    try:
-        name, members = use_cases.delete_group(container().uow(), actor(), group_id, confirm=confirmed)
-    except GroupNotEmpty as exc:
-        current = use_cases.get_group(container().uow(), actor(), group_id)
-        return render_template("groups/confirm_delete.html", group=current, group_id=group_id, message=exc.message)
-    flash(
-        f"Deelnemergroep {name} is verwijderd."
-        + (f" De {members} studenten zelf blijven bestaan." if members else ""),
-        "success",
-    )
-    return redirect(url_for("groups.index"))
+    def run() -> str | Response:
+        try:
+            name, members = use_cases.delete_group(
+                container().uow(), actor(), group_id, confirm=request.form.get("confirm") == "1"
+            )
+        except GroupNotEmpty as exc:
+            # Not refused: asked. The confirmation page names what the group still holds.
+            current = use_cases.get_group(container().uow(), actor(), group_id)
+            return make_response(
+                render_template("groups/confirm_delete.html", group=current, group_id=group_id, message=exc.message)
+            )
+        if not members:
+            return f"Deelnemergroep {name} is verwijderd."
+        remain = "De student zelf blijft bestaan." if members == 1 else f"De {members} studenten zelf blijven bestaan."
+        return f"Deelnemergroep {name} is verwijderd. {remain}"
+
+    return post_action(run, url_for("groups.index"))
 
 
 # -- bulk actions on the student lists ------------------------------------------------------------
@@ -157,61 +145,41 @@ def _selection() -> use_cases.BulkSelection:
     )
 
 
-def _next_url() -> str:
-    """Where to return after the action: the list with its filters (only a local path)."""
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("students.portfolios")
-
-
-def _back_to_list():
-    return redirect(_next_url())
+def _list_url() -> str:
+    """Where to return after the action: the list with its filters."""
+    return local_target(request.form.get("next"), url_for("students.portfolios"))
 
 
 @bp.route("/portfolios/actie", methods=["POST"])
 @group_managers
 def bulk_confirm():
-    """'Voer uit': ask for confirmation, naming the number of students and the group."""
-    if not ConfirmForm().validate_on_submit():
-        flash("Het formulier is verlopen. Probeer het opnieuw.", "danger")
-        return _back_to_list()
+    """'Voer uit': ask for confirmation, naming the students and the group."""
     action = request.form.get("action") or ""
-    selection = _selection()
-    try:
+
+    def run() -> Response:
+        selection = _selection()
         preview = use_cases.preview_bulk_action(
-            container().uow(), list_query(), actor(), action, _int(request.form.get("group_id")), selection
+            container().uow(), list_query(), actor(), action, int_or_none(request.form.get("group_id")), selection
         )
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as exc:
-        flash(exc.message, "warning")
-        return _back_to_list()
-    return render_template(
-        "groups/bulk_confirm.html",
-        preview=preview,
-        action_label=use_cases.ACTION_LABELS[action],
-        selection=selection,
-        hidden_filters=filter_args(request.form),
-        next_url=_next_url(),
-    )
+        return make_response(render_template(
+            "groups/bulk_confirm.html",
+            preview=preview,
+            action_label=use_cases.ACTION_LABELS[action],
+            selection=selection,
+            hidden_filters=filter_args(request.form),
+            next_url=_list_url(),
+        ))
+
+    return post_action(run, _list_url())
 
 
 @bp.route("/portfolios/actie/uitvoeren", methods=["POST"])
 @group_managers
 def bulk_apply():
-    if not ConfirmForm().validate_on_submit():
-        flash("Het formulier is verlopen. Probeer het opnieuw.", "danger")
-        return _back_to_list()
-    try:
-        result = use_cases.apply_bulk_action(
+    def run() -> str:
+        return use_cases.apply_bulk_action(
             container().uow(), list_query(), actor(), request.form.get("action") or "",
-            _int(request.form.get("group_id")), _selection(),
-        )
-    except (NotFound, PermissionDenied):
-        raise
-    except DomainError as exc:
-        flash(exc.message, "warning")
-    else:
-        flash(result.message, "success")
-    return _back_to_list()
+            int_or_none(request.form.get("group_id")), _selection(),
+        ).message
+
+    return post_action(run, _list_url())

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from mijnportfolio.domain.organisations import Role
+from mijnportfolio.domain.permissions import Permission
 
-from .support import landing_endpoint, roles_required
+from .support import landing_endpoint, permission_required
 
 bp = Blueprint("main", __name__)
 
@@ -20,7 +20,7 @@ def index():
 
 
 @bp.route("/examendashboard")
-@roles_required(Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER)
+@permission_required(Permission.VIEW_EXAM_DASHBOARD)
 def dashboard():
     # Planning and assessment arrive with the planning issue; until then both lists are empty.
     return render_template("main/dashboard.html", open_actions=[], upcoming=[])

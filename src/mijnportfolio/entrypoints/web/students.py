@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     Response,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -16,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import HiddenField, SelectField, StringField, SubmitField
 
 from mijnportfolio.adapters.export_students import students_csv, students_xlsx
 from mijnportfolio.application import student_list
@@ -26,19 +25,19 @@ from mijnportfolio.application.ports.students import (
     StudentFormOptions,
     StudentListFilters,
 )
-from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Permission, is_allowed
 
 from .forms import ConfirmForm
 from .support import (
     actor,
-    admin_required,
     container,
     external_url,
     page_args,
+    permission_required,
     remembered_list_state,
 )
+from .views import Required, form_page, int_or_none, local_target, post_action
 
 bp = Blueprint("students", __name__)
 
@@ -52,13 +51,6 @@ def list_query():
     return container().student_list_query()
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
 def filters_from(source: Mapping) -> StudentListFilters:
     """The list filters from a query string (GET) or a form (the bulk action carries them along).
 
@@ -69,11 +61,11 @@ def filters_from(source: Mapping) -> StudentListFilters:
     cohort = (source.get("cohort") or "").strip() or None
     q = (source.get("q") or "").strip()[:200] or None
     return StudentListFilters(
-        programme_id=_int(source.get("programme")),
-        group_id=_int(source.get("group")),
+        programme_id=int_or_none(source.get("programme")),
+        group_id=int_or_none(source.get("group")),
         cohort=cohort,
         q=q,
-        organisation_id=_int(source.get("organisation")) if current_user.is_admin else None,
+        organisation_id=int_or_none(source.get("organisation")) if current_user.is_admin else None,
         active=active,
     )
 
@@ -83,7 +75,7 @@ FILTER_KEYS = ("programme", "group", "cohort", "q", "organisation", "status")
 
 def filter_args(source: Mapping) -> dict[str, str]:
     """The filter arguments as given (to carry them into links and hidden fields)."""
-    return {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
+    return {k: str(source[k]) for k in FILTER_KEYS if source.get(k)}
 
 
 def impersonation_available() -> bool:
@@ -120,7 +112,7 @@ def _render_list(mine: bool):
         status_choices=STATUS_CHOICES,
         can_manage_groups=is_allowed(a, Permission.MANAGE_GROUPS),
         can_manage_students=is_allowed(a, Permission.MANAGE_STUDENTS),
-        can_impersonate=impersonation_available() and a.role in (Role.ADMIN, Role.SUPERVISOR, Role.TRAINER),
+        impersonable=student_list.impersonable(a, result.rows) if impersonation_available() else frozenset(),
         impersonate_endpoint=IMPERSONATE_ENDPOINT,
         import_url=_import_url(),
         action_labels=ACTION_LABELS,
@@ -204,30 +196,23 @@ def export_xlsx():
 
 # -- the student form ---------------------------------------------------------------------------
 
-
-class _Required:
-    """Marks a field as required (label asterisk, aria) without validating: the use case does
-    that, so every rule has one Dutch message in one place."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field) -> None:
-        return None
+students_managers = permission_required(Permission.MANAGE_STUDENTS)
 
 
 class StudentForm(FlaskForm):
     # Optional: left open, the student gets the organisation of the chosen praktijkbegeleider.
     organisation_id = SelectField("Organisatie", validate_choice=False)
-    student_number = StringField("Studentnummer", validators=[_Required()])
+    student_number = StringField("Studentnummer", validators=[Required()])
     first_name = StringField("Voornaam")
     infix = StringField("Tussenvoegsel")
-    last_name = StringField("Achternaam", validators=[_Required()])
-    email = StringField("E-mailadres", validators=[_Required()], render_kw={"type": "email", "autocomplete": "off"})
-    programme_id = SelectField("Opleiding", validators=[_Required()], validate_choice=False)
-    supervisor_id = SelectField("Praktijkbegeleider", validators=[_Required()], validate_choice=False)
+    last_name = StringField("Achternaam", validators=[Required()])
+    email = StringField("E-mailadres", validators=[Required()], render_kw={"type": "email", "autocomplete": "off"})
+    programme_id = SelectField("Opleiding", validators=[Required()], validate_choice=False)
+    supervisor_id = SelectField("Praktijkbegeleider", validators=[Required()], validate_choice=False)
     trainer_id = SelectField("Praktijkopleider", validate_choice=False)
     cohort = StringField("Cohort")
     phone = StringField("Telefoonnummer", render_kw={"type": "tel"})
+    version = HiddenField()
     submit = SubmitField("Opslaan")
 
 
@@ -251,64 +236,47 @@ def _data(form: StudentForm, organisation_id: int | None) -> use_cases.StudentDa
         infix=form.infix.data,
         last_name=form.last_name.data or "",
         email=form.email.data or "",
-        programme_id=_int(form.programme_id.data),
-        supervisor_id=_int(form.supervisor_id.data),
-        trainer_id=_int(form.trainer_id.data),
+        programme_id=int_or_none(form.programme_id.data),
+        supervisor_id=int_or_none(form.supervisor_id.data),
+        trainer_id=int_or_none(form.trainer_id.data),
         cohort=form.cohort.data,
         phone=form.phone.data,
     )
 
 
-def show_errors(form: FlaskForm, exc: DomainError) -> str | None:
-    """Put each message by its field; returns what belongs to no field (shown above the form)."""
-    by_field = getattr(exc, "by_field", None) or {exc.field or "": exc.message}
-    rest = []
-    for name, message in by_field.items():
-        field = form._fields.get(name) if name else None
-        if field is None:
-            rest.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    if rest:
-        return " ".join(rest)
-    return "Niet opgeslagen: verbeter de gemarkeerde velden." if by_field else None
-
-
 @bp.route("/portfolios/nieuw", methods=["GET", "POST"])
-@admin_required
+@students_managers
 def new():
     c = container()
     a = actor()
     options = use_cases.student_form_options(list_query(), a)
     form = StudentForm()
+    del form.version
     _fill_choices(form, options)
     if request.method == "GET" and len(options.organisations) == 1:
         form.organisation_id.data = str(options.organisations[0].value)
-    error = None
-    if form.validate_on_submit():
-        try:
-            student_id = use_cases.create_student(
-                c.uow(), a, c.clock(), _data(form, _int(form.organisation_id.data)),
-                invitation_url=lambda token: external_url("auth.reset_password", token=token),
-            )
-        except DomainError as exc:
-            error = show_errors(form, exc)
-        else:
-            flash(
-                f"Student {form.student_number.data.strip()} is opgeslagen. "
-                f"Er is een uitnodiging gestuurd naar {form.email.data.strip().lower()}.",
-                "success",
-            )
-            return redirect(url_for("students.portfolio", student_id=student_id))
-    status = 422 if error else 200
-    return render_template(
-        "students/form.html", form=form, error=error, title="Nieuwe student invoeren", student_id=None,
-        organisation_name=None,
-    ), status
+
+    def save() -> str:
+        student_id = use_cases.create_student(
+            c.uow(), a, c.clock(), _data(form, int_or_none(form.organisation_id.data)),
+            invitation_url=lambda token: external_url("auth.reset_password", token=token),
+        )
+        return url_for("students.portfolio", student_id=student_id)
+
+    def saved() -> str:
+        return (
+            f"Student {(form.student_number.data or '').strip()} is opgeslagen. "
+            f"Er is een uitnodiging gestuurd naar {(form.email.data or '').strip().lower()}."
+        )
+
+    return form_page(
+        form, save, template="students/form.html", success=saved,
+        title="Nieuwe student invoeren", student_id=None, organisation_name=None,
+    )
 
 
 @bp.route("/portfolios/<int:student_id>/bewerken", methods=["GET", "POST"])
-@admin_required
+@students_managers
 def edit(student_id: int):
     c = container()
     a = actor()
@@ -323,64 +291,57 @@ def edit(student_id: int):
         for name in ("programme_id", "supervisor_id", "trainer_id"):
             value = getattr(current, name)
             form[name].data = str(value) if value is not None else ""
-    error = None
-    if form.validate_on_submit():
-        try:
-            use_cases.update_student(c.uow(), a, student_id, _data(form, current.organisation_id))
-        except DomainError as exc:
-            error = show_errors(form, exc)
-        else:
-            flash("De gegevens van de student zijn opgeslagen.", "success")
-            return redirect(url_for("students.portfolio", student_id=student_id))
+        form.version.data = str(current.version)
+
+    def save() -> str:
+        use_cases.update_student(
+            c.uow(), a, student_id, _data(form, current.organisation_id),
+            expected_version=int_or_none(form.version.data),
+        )
+        return url_for("students.portfolio", student_id=student_id)
+
     organisation_name = next(
         (o.label for o in options.organisations if o.value == current.organisation_id), ""
     )
-    status = 422 if error else 200
-    return render_template(
-        "students/form.html", form=form, error=error, title="Student bewerken", student_id=student_id,
-        organisation_name=organisation_name,
-    ), status
+    return form_page(
+        form, save, template="students/form.html", success="De gegevens van de student zijn opgeslagen.",
+        title="Student bewerken", student_id=student_id, organisation_name=organisation_name,
+    )
 
 
-def _back(student_id: int):
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("students.portfolio", student_id=student_id))
+def _portfolio_or_next(student_id: int) -> str:
+    return local_target(request.form.get("next"), url_for("students.portfolio", student_id=student_id))
 
 
 @bp.route("/portfolios/<int:student_id>/deactiveren", methods=["POST"])
-@admin_required
+@students_managers
 def deactivate(student_id: int):
-    if ConfirmForm().validate_on_submit():
+    def run() -> str:
         name = use_cases.set_student_active(container().uow(), actor(), student_id, False)
-        flash(f"{name} is gedeactiveerd en kan niet meer inloggen.", "success")
-    return _back(student_id)
+        return f"{name} is gedeactiveerd en kan niet meer inloggen."
+
+    return post_action(run, _portfolio_or_next(student_id))
 
 
 @bp.route("/portfolios/<int:student_id>/activeren", methods=["POST"])
-@admin_required
+@students_managers
 def activate(student_id: int):
-    if ConfirmForm().validate_on_submit():
+    def run() -> str:
         name = use_cases.set_student_active(container().uow(), actor(), student_id, True)
-        flash(f"{name} is weer actief.", "success")
-    return _back(student_id)
+        return f"{name} is weer actief."
+
+    return post_action(run, _portfolio_or_next(student_id))
 
 
 @bp.route("/portfolios/<int:student_id>/uitnodigen", methods=["POST"])
-@admin_required
+@students_managers
 def invite(student_id: int):
-    if ConfirmForm().validate_on_submit():
+    def run() -> str:
         c = container()
-        try:
-            email = use_cases.send_student_invitation(
-                c.uow(), actor(), c.clock(), student_id,
-                lambda token: external_url("auth.reset_password", token=token),
-            )
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            flash(exc.message, "danger")
-        else:
-            flash(f"Er is een nieuwe uitnodiging gestuurd naar {email}.", "success")
-    return _back(student_id)
+        email = use_cases.send_student_invitation(
+            c.uow(), actor(), c.clock(), student_id,
+            lambda token: external_url("auth.reset_password", token=token),
+        )
+        return f"Er is een nieuwe uitnodiging gestuurd naar {email}."
+
+    return post_action(run, _portfolio_or_next(student_id))

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from mijnportfolio.application.auth import LoggedInUser
 from mijnportfolio.domain.organisations import Role
-from mijnportfolio.domain.permissions import Actor
+from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -73,6 +73,27 @@ def roles_required(*roles: Role) -> Callable:
 admin_required = roles_required(Role.ADMIN)
 
 
+def permission_required(permission: Permission) -> Callable:
+    """Log-in required, and ``permission`` in the domain's policy; otherwise 403. Rules about one
+    record (an organisation, a student) are checked again by the use case."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            require(actor(), permission)  # PermissionDenied: the app's 403 page
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def may(permission: Permission) -> bool:
+    """For menus and buttons: whether the current user has ``permission`` at all."""
+    return bool(current_user.is_authenticated) and is_allowed(actor(), permission)
+
+
 def landing_endpoint(role: Role) -> str:
     """product.md section 7: an examiner lands on the Examendashboard, a student on their own
     portfolio, other staff on 'Mijn Portfolio'."""
@@ -87,18 +108,19 @@ def nav_items() -> list[tuple[str, str, str]]:
     """(label, url, endpoint) of the left menu for the current user's role."""
     if not current_user.is_authenticated:
         return []
-    role = current_user.role
     items: list[tuple[str, str, str]] = []
-    if role in (Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER):
+    if may(Permission.VIEW_EXAM_DASHBOARD):
         items.append((_("Examendashboard"), url_for("main.dashboard"), "main.dashboard"))
-    if role is Role.STUDENT:
+    if current_user.role is Role.STUDENT:
         items.append((_("Mijn Portfolio"), url_for("students.own_portfolio"), "students.own_portfolio"))
     else:
         items.append((_("Portfolio's"), url_for("students.portfolios"), "students.portfolios"))
         items.append((_("Mijn Portfolio"), url_for("students.my_portfolio"), "students.my_portfolio"))
-    if role is Role.ADMIN:
+    if may(Permission.EDIT_CATALOGUE):
         items.append((_("Opleidingen"), url_for("catalogue.programmes"), "catalogue.programmes"))
+    if may(Permission.MANAGE_ORGANISATIONS):
         items.append((_("Organisaties"), url_for("admin.organisations"), "admin.organisations"))
+    if may(Permission.MANAGE_STAFF):
         items.append((_("Gebruikers"), url_for("admin.users"), "admin.users"))
     items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
     items.append((_("Uitloggen"), url_for("auth.logout"), "auth.logout"))
@@ -125,7 +147,15 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = [str(value)]
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(_endpoint(), **values)
+
+
+def _endpoint() -> str:
+    # Only called while a matched request renders; a request without an endpoint has no page.
+    if request.endpoint is None:
+        abort(404)
+    return request.endpoint
 
 
 def icon_sprite() -> str:
@@ -176,7 +206,7 @@ def remembered_list_state(key: str):
     slot = f"list:{key}"
     if request.args.get("wissen"):
         session.pop(slot, None)
-        return redirect(url_for(request.endpoint, **(request.view_args or {})))
+        return redirect(url_for(_endpoint(), **(request.view_args or {})))
     if request.args:
         session[slot] = request.query_string.decode("utf-8", "replace")[:1000]
         return None

@@ -89,21 +89,25 @@ def form_page(
     return render_template(template, form=form, error=error, **context), status
 
 
-def post_action(action: Callable[[], str | None], target: str, *, success: str = "") -> Response:
+def post_action(action: Callable[[], str | Response | None], target: str, *, success: str = "") -> Response:
     """A POST-only button (delete, move, deactivate): check the CSRF token, run ``action``, flash
-    the outcome (``action`` may return its own success message) and go back to ``target``."""
+    the outcome (``action`` may return its own success message) and go back to ``target``.
+
+    An ``action`` whose outcome is a page of its own (a confirmation) returns that response."""
     if not FlaskForm().validate_on_submit():
         flash(EXPIRED, "danger")
         return redirect(target)
     try:
-        message = action()
+        outcome = action()
     except (NotFound, PermissionDenied):
         raise
     except DomainError as exc:
         flash(exc.message, "danger")
     else:
-        if message or success:
-            flash(message or success, "success")
+        if isinstance(outcome, Response):
+            return outcome
+        if outcome or success:
+            flash(outcome or success, "success")
     return redirect(target)
 
 

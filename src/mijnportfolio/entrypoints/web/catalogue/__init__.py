@@ -8,10 +8,14 @@ from flask import Blueprint, url_for
 from flask_wtf import FlaskForm
 
 from mijnportfolio.application.catalogue.views import ExamView
+from mijnportfolio.domain.permissions import Permission
 
+from ..support import permission_required
 from ..views import form_page
 
 bp = Blueprint("catalogue", __name__)
+
+catalogue_editors = permission_required(Permission.EDIT_CATALOGUE)
 
 
 def catalogue_form(

@@ -4,34 +4,33 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 
 from mijnportfolio.application.catalogue import programmes as use_cases
-from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 
-from ..support import actor, admin_required, container, page_args
-from ..views import post_action
-from . import bp, catalogue_form, programme_crumbs
+from ..support import actor, container, page_args
+from ..views import Required, int_or_none, local_target, post_action
+from . import bp, catalogue_editors, catalogue_form, programme_crumbs
 
 LEVEL_CHOICES = [("", "Kies een niveau"), ("1", "Niveau 1"), ("2", "Niveau 2"), ("3", "Niveau 3"), ("4", "Niveau 4")]
 
 
 class ProgrammeForm(FlaskForm):
-    name = StringField("Naam")
-    crebo = StringField("Crebocode")
-    level = SelectField("Niveau", choices=LEVEL_CHOICES, validate_choice=False)
+    name = StringField("Naam", validators=[Required()])
+    crebo = StringField("Crebocode", validators=[Required()])
+    level = SelectField("Niveau", choices=LEVEL_CHOICES, validators=[Required()], validate_choice=False)
+    version = HiddenField()
 
 
 class ModuleForm(FlaskForm):
-    name = StringField("Naam")
-
+    name = StringField("Naam", validators=[Required()])
 
 
 # --- programmes ------------------------------------------------------------------------------
 
 
 @bp.route("/opleidingen")
-@admin_required
+@catalogue_editors
 def programmes():
     page, per_page = page_args()
     search = request.args.get("q", "")
@@ -43,9 +42,10 @@ def programmes():
 
 
 @bp.route("/opleidingen/nieuw", methods=["GET", "POST"])
-@admin_required
+@catalogue_editors
 def programme_new():
     form = ProgrammeForm()
+    del form.version
 
     def save() -> str:
         programme_id = use_cases.create_programme(
@@ -63,22 +63,24 @@ def programme_new():
 
 
 @bp.route("/opleidingen/<int:programme_id>")
-@admin_required
+@catalogue_editors
 def programme(programme_id: int):
     detail = use_cases.programme_detail(container().uow(), actor(), programme_id)
     return render_template("catalogue/programme.html", programme=detail)
 
 
 @bp.route("/opleidingen/<int:programme_id>/bewerken", methods=["GET", "POST"])
-@admin_required
+@catalogue_editors
 def programme_edit(programme_id: int):
     detail = use_cases.programme_detail(container().uow(), actor(), programme_id)
     form = ProgrammeForm(data=None if request.method == "POST" else {
-        "name": detail.name, "crebo": detail.crebo, "level": str(detail.level)})
+        "name": detail.name, "crebo": detail.crebo, "level": str(detail.level), "version": str(detail.version)})
 
     def save() -> str:
         use_cases.update_programme(
-            container().uow(), actor(), programme_id, use_cases.ProgrammeData(form.name.data, form.crebo.data, form.level.data)
+            container().uow(), actor(), programme_id,
+            use_cases.ProgrammeData(form.name.data, form.crebo.data, form.level.data),
+            expected_version=int_or_none(form.version.data),
         )
         return url_for("catalogue.programme", programme_id=programme_id)
 
@@ -91,30 +93,29 @@ def programme_edit(programme_id: int):
 
 
 @bp.route("/opleidingen/<int:programme_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def programme_delete(programme_id: int):
-    form = FlaskForm()
-    if form.validate_on_submit():
-        try:
-            name = use_cases.delete_programme(container().uow(), actor(), programme_id)
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            flash(exc.message, "danger")
-            return redirect(request.referrer if _safe(request.referrer) else url_for("catalogue.programmes"))
+    def run():
+        name = use_cases.delete_programme(container().uow(), actor(), programme_id)
         flash(f"Opleiding {name} is verwijderd.", "success")
-    return redirect(url_for("catalogue.programmes"))
+        return redirect(url_for("catalogue.programmes"))  # its own page is gone
+
+    # A refusal (students or exams still use it) goes back to the page the button was on.
+    return post_action(run, _came_from(url_for("catalogue.programmes")))
 
 
-def _safe(url: str | None) -> bool:
-    return bool(url) and url.startswith(request.host_url)
+def _came_from(default: str) -> str:
+    referrer = request.referrer or ""
+    if referrer.startswith(request.host_url):
+        return local_target("/" + referrer[len(request.host_url):], default)
+    return default
 
 
 # --- modules ---------------------------------------------------------------------------------
 
 
 @bp.route("/opleidingen/<int:programme_id>/modules/nieuw", methods=["GET", "POST"])
-@admin_required
+@catalogue_editors
 def module_new(programme_id: int):
     name = use_cases.programme_name(container().uow(), actor(), programme_id)
     form = ModuleForm()
@@ -132,7 +133,7 @@ def module_new(programme_id: int):
 
 
 @bp.route("/opleidingen/<int:programme_id>/modules/<int:module_id>/bewerken", methods=["GET", "POST"])
-@admin_required
+@catalogue_editors
 def module_edit(programme_id: int, module_id: int):
     name = use_cases.programme_name(container().uow(), actor(), programme_id)
     module = use_cases.get_module(container().uow(), actor(), module_id)
@@ -150,12 +151,11 @@ def module_edit(programme_id: int, module_id: int):
 
 
 @bp.route("/opleidingen/<int:programme_id>/modules/<int:module_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def module_delete(programme_id: int, module_id: int):
-    return post_action(
-        lambda: use_cases.delete_module(container().uow(), actor(), module_id),
-        url_for("catalogue.programme", programme_id=programme_id),
-        success="De module is verwijderd.",
-    )
+    def run() -> None:
+        use_cases.delete_module(container().uow(), actor(), module_id)
+
+    return post_action(run, url_for("catalogue.programme", programme_id=programme_id), success="De module is verwijderd.")
 
 

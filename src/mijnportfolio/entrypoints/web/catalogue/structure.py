@@ -10,9 +10,9 @@ from mijnportfolio.application.catalogue import structure as use_cases
 from mijnportfolio.application.catalogue import views
 from mijnportfolio.domain.errors import NotFound
 
-from ..support import actor, admin_required, container
-from ..views import int_or_none, post_action
-from . import bp, catalogue_form, exam_crumbs
+from ..support import actor, container
+from ..views import Required, int_or_none, post_action
+from . import bp, catalogue_editors, catalogue_form, exam_crumbs
 
 
 class PartForm(FlaskForm):
@@ -20,20 +20,20 @@ class PartForm(FlaskForm):
 
 
 class CoreTaskForm(FlaskForm):
-    code = StringField("Code")
+    code = StringField("Code", validators=[Required()])
     title = StringField("Titel")
 
 
 class WorkProcessForm(FlaskForm):
-    core_task_id = SelectField("Kerntaak", choices=[], validate_choice=False)
-    code = StringField("Code")
+    core_task_id = SelectField("Kerntaak", choices=[], validators=[Required()], validate_choice=False)
+    code = StringField("Code", validators=[Required()])
     title = StringField("Titel")
 
 
 class CriterionForm(FlaskForm):
-    part_id = SelectField("Onderdeel", choices=[], validate_choice=False)
-    work_process_id = SelectField("Werkproces", choices=[], validate_choice=False)
-    text = TextAreaField("Criterium", render_kw={"rows": 3})
+    part_id = SelectField("Onderdeel", choices=[], validators=[Required()], validate_choice=False)
+    work_process_id = SelectField("Werkproces", choices=[], validators=[Required()], validate_choice=False)
+    text = TextAreaField("Criterium", validators=[Required()], render_kw={"rows": 3})
     knock_out = BooleanField("Knock-outcriterium (lager dan 3 betekent: kerntaak niet behaald)")
     descriptor_1 = TextAreaField("Beschrijving bij score 1", render_kw={"rows": 2})
     descriptor_2 = TextAreaField("Beschrijving bij score 2", render_kw={"rows": 2})
@@ -46,13 +46,21 @@ class CriterionForm(FlaskForm):
 # --- the structure editor ----------------------------------------------------------------------
 
 
+@bp.app_template_global()
+def part_label(number: int, title: str | None) -> str:
+    """'Onderdeel 2: Zorg verlenen', or 'Onderdeel 2' alone for a part without a title of its own
+    (older parts carry their number as title)."""
+    name = f"Onderdeel {number}"
+    return f"{name}: {title}" if title and title.strip() != name else name
+
+
 def _back(exam_id: int, anchor: str = "") -> str:
     return url_for("catalogue.exam", exam_id=exam_id) + (f"#{anchor}" if anchor else "")
 
 
 @bp.route("/examens/<int:exam_id>/onderdelen/nieuw", methods=["GET", "POST"])
 @bp.route("/examens/<int:exam_id>/onderdelen/<int:part_id>/bewerken", methods=["GET", "POST"], endpoint="part_edit")
-@admin_required
+@catalogue_editors
 def part_new(exam_id: int, part_id: int | None = None):
     view = views.exam_detail(container().uow(), actor(), exam_id)
     part = view.part(part_id) if part_id else None
@@ -76,7 +84,7 @@ def part_new(exam_id: int, part_id: int | None = None):
 
 
 @bp.route("/examens/<int:exam_id>/onderdelen/<int:part_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def part_delete(exam_id: int, part_id: int):
     return post_action(
         lambda: use_cases.delete_part(container().uow(), actor(), exam_id, part_id),
@@ -87,7 +95,7 @@ def part_delete(exam_id: int, part_id: int):
 
 @bp.route("/examens/<int:exam_id>/kerntaken/nieuw", methods=["GET", "POST"])
 @bp.route("/examens/<int:exam_id>/kerntaken/<int:core_task_id>/bewerken", methods=["GET", "POST"], endpoint="core_task_edit")
-@admin_required
+@catalogue_editors
 def core_task_new(exam_id: int, core_task_id: int | None = None):
     view = views.exam_detail(container().uow(), actor(), exam_id)
     core_task = view.core_task(core_task_id) if core_task_id else None
@@ -111,7 +119,7 @@ def core_task_new(exam_id: int, core_task_id: int | None = None):
 
 
 @bp.route("/examens/<int:exam_id>/kerntaken/<int:core_task_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def core_task_delete(exam_id: int, core_task_id: int):
     return post_action(
         lambda: use_cases.delete_core_task(container().uow(), actor(), exam_id, core_task_id),
@@ -124,7 +132,7 @@ def core_task_delete(exam_id: int, core_task_id: int):
 @bp.route(
     "/examens/<int:exam_id>/werkprocessen/<int:work_process_id>/bewerken", methods=["GET", "POST"], endpoint="work_process_edit"
 )
-@admin_required
+@catalogue_editors
 def work_process_new(exam_id: int, work_process_id: int | None = None):
     view = views.exam_detail(container().uow(), actor(), exam_id)
     work_process = view.work_process(work_process_id) if work_process_id else None
@@ -155,7 +163,7 @@ def work_process_new(exam_id: int, work_process_id: int | None = None):
 
 
 @bp.route("/examens/<int:exam_id>/werkprocessen/<int:work_process_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def work_process_delete(exam_id: int, work_process_id: int):
     return post_action(
         lambda: use_cases.delete_work_process(container().uow(), actor(), exam_id, work_process_id),
@@ -166,7 +174,7 @@ def work_process_delete(exam_id: int, work_process_id: int):
 
 @bp.route("/examens/<int:exam_id>/criteria/nieuw", methods=["GET", "POST"])
 @bp.route("/examens/<int:exam_id>/criteria/<int:criterion_id>/bewerken", methods=["GET", "POST"], endpoint="criterion_edit")
-@admin_required
+@catalogue_editors
 def criterion_new(exam_id: int, criterion_id: int | None = None):
     view = views.exam_detail(container().uow(), actor(), exam_id)
     criterion = view.criterion(criterion_id) if criterion_id else None
@@ -185,7 +193,7 @@ def criterion_new(exam_id: int, criterion_id: int | None = None):
         })
     else:
         form = CriterionForm(data={"part_id": request.args.get("onderdeel", "")})
-    form.part_id.choices = [(str(p.id), f"Onderdeel {p.number}: {p.title}") for p in view.parts]
+    form.part_id.choices = [(str(p.id), part_label(p.number, p.title)) for p in view.parts]
     form.work_process_id.choices = [
         (str(w.id), f"{w.code} {w.title}".strip()) for c in view.core_tasks for w in c.work_processes
     ]
@@ -212,7 +220,7 @@ def criterion_new(exam_id: int, criterion_id: int | None = None):
 
 
 @bp.route("/examens/<int:exam_id>/criteria/<int:criterion_id>/verwijderen", methods=["POST"])
-@admin_required
+@catalogue_editors
 def criterion_delete(exam_id: int, criterion_id: int):
     return post_action(
         lambda: use_cases.delete_criterion(container().uow(), actor(), exam_id, criterion_id),
@@ -222,7 +230,7 @@ def criterion_delete(exam_id: int, criterion_id: int):
 
 
 @bp.route("/examens/<int:exam_id>/criteria/<int:criterion_id>/<any(omhoog, omlaag):direction>", methods=["POST"])
-@admin_required
+@catalogue_editors
 def criterion_move(exam_id: int, criterion_id: int, direction: str):
     return post_action(
         lambda: use_cases.move_criterion(container().uow(), actor(), exam_id, criterion_id, -1 if direction == "omhoog" else 1),
