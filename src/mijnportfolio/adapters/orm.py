@@ -81,7 +81,10 @@ class JustificationRuleType(sa.types.TypeDecorator):
     impl = sa.String(20)
     cache_ok = True
 
-    def process_bind_param(self, value: JustificationRule | None, dialect):
+    def process_bind_param(self, value: JustificationRule | str | None, dialect):
+        # Bulk inserts through Core (imports, benchmarks) may pass the text itself.
+        if isinstance(value, str):
+            value = JustificationRule.from_text(value)
         return None if value is None else value.to_text()
 
     def process_result_value(self, value: str | None, dialect):

@@ -155,6 +155,8 @@ class SqlAlchemyOverviewQuery:
             exam_ids = list(exams)
             cells: list[CellFacts] = []
             counts: list[FactCount] = []
+            if exam_ids and total:
+                counts = self._fact_counts(conn, exam_list, sa.select(s.id).select_from(base).where(where), now)
             if exam_ids and students:
                 part_counts = {exam.id: len(exam.part_ids) for exam in exam_list}
                 facts = _attempt_facts(exam_ids)
@@ -172,7 +174,6 @@ class SqlAlchemyOverviewQuery:
                             ),
                         )
                     )
-                counts = self._fact_counts(conn, exam_list, sa.select(s.id).select_from(base).where(where), now)
         return OverviewData(
             exams=exam_list, students=students, cells=tuple(cells), total=total, fact_counts=tuple(counts),
             examiners_may_plan=may_plan,
