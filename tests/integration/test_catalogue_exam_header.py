@@ -62,3 +62,26 @@ def test_a_too_large_exam_file_names_the_real_limit_and_no_partial_size(logged_i
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "hoogstens 1 MB" in page and "kB" not in page
+
+
+def test_an_exam_with_attempts_is_neither_deleted_nor_replaced(logged_in):
+    from mijnportfolio.adapters.exam_definition import dump_exam_definition
+    from mijnportfolio.application.catalogue.exams import export_exam_definition
+    from mijnportfolio.domain.organisations import Role
+    from mijnportfolio.domain.permissions import Actor
+
+    admin = logged_in("admin@demo.nl")
+    app = admin.application
+    exam_id, programme_id = _lm(app)
+    page = admin.get(f"/examens/{exam_id}").get_data(as_text=True)
+    response = admin.post(f"/examens/{exam_id}/verwijderen", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "kan niet worden verwijderd" in response.get_data(as_text=True)
+    definition = export_exam_definition(app.extensions["container"].uow(), Actor(1, Role.ADMIN), exam_id)
+    url = f"/opleidingen/{programme_id}/examens/uploaden"
+    token = csrf_token(admin.get(url).get_data(as_text=True))
+    response = admin.post(url, data={"csrf_token": token, "replace": "y",
+                                     "file": (io.BytesIO(dump_exam_definition(definition, "yaml")), "lm.yaml")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 400 and "kan niet worden vervangen" in response.get_data(as_text=True)
+    with app.extensions["container"].engine().connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(orm.exams).where(orm.exams.c.id == exam_id)) == 1

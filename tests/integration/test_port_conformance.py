@@ -36,6 +36,11 @@ REQUIRED = {
     "UnitOfWorkFactory": {"SqlAlchemyUnitOfWorkFactory", "FakeUnitOfWorkFactory"},
     "StaffUserQueries": {"SqlAlchemyStaffUserQueries"},
     "StudentImportStore": {"SqlAlchemyStudentImportStore", "FakeStudentImportStore"},
+    "AttemptRepository": {"SqlAlchemyAttemptRepository", "FakeAttemptRepository"},
+    "CalendarFeedRepository": {"SqlAlchemyCalendarFeedRepository", "FakeCalendarFeedRepository"},
+    "CalendarWriter": {"IcalendarCalendarWriter", "FakeCalendarWriter"},
+    "OverviewQuery": {"SqlAlchemyOverviewQuery"},
+    "DashboardQuery": {"SqlAlchemyDashboardQuery"},
 }
 
 #: Adapters that serve more than the port their name ends with.
@@ -43,6 +48,7 @@ ALSO_IMPLEMENTS = {
     "StudentFormOptionsQuery": {"SqlAlchemyStudentListQuery"},
     "GroupListQuery": {"SqlAlchemyStudentListQuery"},
     "TabularReader": {"CsvXlsxReader"},
+    "PlanningOptionsQuery": {"SqlAlchemyOverviewQuery"},
     "TableData": {"Table"},
 }
 

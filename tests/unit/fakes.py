@@ -150,13 +150,13 @@ class FakeModuleRepository(FakeRepository):
 
 
 class FakeExamRepository(FakeRepository):
-    def add(self, item) -> None:
-        super().add(item)
+    def add(self, exam) -> None:
+        super().add(exam)
         # Like a flush: the parts of a new exam get ids too (the structure editor's tests set their own).
-        for part in item.parts:
+        for part in exam.parts:
             if part.id is None:
                 part.id = next(self.store.ids)
-            part.exam_id = item.id
+            part.exam_id = exam.id
 
     def get_by_code(self, programme_id: int, code: str):
         return next((e for e in self.rows.values() if e.programme_id == programme_id and e.code == code), None)
@@ -228,8 +228,8 @@ class FakeAttemptRepository(FakeRepository):
                     planning.id = next(self.store.ids)
                 planning.attempt_id = attempt.id
 
-    def add(self, item) -> None:
-        super().add(item)
+    def add(self, attempt) -> None:
+        super().add(attempt)
         self._number_plannings()
 
     def check_unique(self) -> None:
@@ -243,9 +243,9 @@ class FakeAttemptRepository(FakeRepository):
                 raise ConflictingWrite()
             seen.add(key)
 
-    def get(self, item_id):
+    def get(self, attempt_id):
         self._number_plannings()
-        return super().get(item_id)
+        return super().get(attempt_id)
 
     def latest(self, student_id: int, exam_id: int):
         mine = [a for a in self.rows.values() if a.student_id == student_id and a.exam_id == exam_id]

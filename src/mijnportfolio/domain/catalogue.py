@@ -60,6 +60,13 @@ class ModuleInUse(DomainError):
     default_message = "Deze module heeft nog examens en kan niet worden verwijderd."
 
 
+class ExamInUse(DomainError):
+    """An exam that students have attempts at keeps its structure and is not deleted: their
+    plannings and scores point at its parts and criteria."""
+
+    default_message = "Dit examen is al in gebruik voor examens van studenten en kan niet worden gewijzigd of verwijderd."
+
+
 class StructureInUse(DomainError):
     """A core task with work processes, or a work process with criteria, is not deleted."""
 

@@ -11,6 +11,7 @@ from mijnportfolio.domain.catalogue import (
     DuplicateExamCode,
     Exam,
     ExamDefinition,
+    ExamInUse,
     Module,
     check_definition,
     validate_code,
@@ -99,17 +100,25 @@ def update_exam(
 
 
 def delete_exam(uow: UnitOfWork, actor: Actor, exam_id: int) -> int:
-    """Delete an exam with its structure; returns its programme id.
-
-    No attempts exist yet in this release; when planning arrives, an exam with attempts must be
-    refused here, because results must be kept."""
+    """Delete an exam with its structure; returns its programme id. Refused once students have
+    attempts at it: their plannings and results must be kept."""
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "verwijderd")
         programme_id = exam.programme_id
         uow.exams.delete(exam)
         uow.commit()
         return programme_id
+
+
+def refuse_when_in_use(uow: UnitOfWork, exam: Exam, what: str) -> None:
+    """Raise ExamInUse when students have attempts at ``exam``."""
+    if exam.id is not None and uow.attempts.exists_for_exam(exam.id):
+        raise ExamInUse(
+            f"Examen {exam.code} kan niet worden {what}: er zijn al studenten voor ingepland of beoordeeld. "
+            "Hun planning en resultaten moeten bewaard blijven. Maak voor een nieuwe versie een examen met een andere code."
+        )
 
 
 # --- exam definitions (upload, download, demo data) ------------------------------------------
@@ -159,8 +168,8 @@ def import_exam_definition(
             )
         module_id = _module_by_name(uow, programme_id, definition.module)
         if existing is not None:
-            # Allowed while no attempts exist (this release). Once planning lands, an exam with
-            # attempts must keep its structure: their scores point at these criteria.
+            # An exam with attempts keeps its structure: their plannings and scores point at it.
+            refuse_when_in_use(uow, existing, "vervangen")
             existing.clear_structure()
             uow.flush()  # old parts go first: part numbers and codes are unique per exam
             existing.apply_definition(definition, module_id)
