@@ -104,7 +104,7 @@ def test_admin_enters_students_makes_a_group_and_adds_and_removes_members(staff,
     for number in ("E2E001", "E2E002", "E2E003"):
         page.locator(f'tr[data-student="{number}"] input[type=checkbox]').check()
     page.get_by_label("Kies een actie").select_option(label="Toevoegen aan deelnemersgroep")
-    _choose(page, "Deelnemersgroep", "E2E Klas 1A")  # "(Demo ROC)" follows when there are several organisations
+    _choose(page, "Deelnemergroep voor de actie", "E2E Klas 1A")  # "(Demo ROC)" follows when there are several organisations
     screenshot("portfolios-bulk-selected")
     page.get_by_role("button", name="Voer uit").click()
     expect(page.get_by_text("Weet je zeker dat je 3 studenten wilt toevoegen aan groep E2E Klas 1A?")).to_be_visible()
@@ -120,7 +120,7 @@ def test_admin_enters_students_makes_a_group_and_adds_and_removes_members(staff,
     # And remove one again.
     page.locator('tr[data-student="E2E002"] input[type=checkbox]').check()
     page.get_by_label("Kies een actie").select_option(label="Verwijderen uit deelnemersgroep")
-    _choose(page, "Deelnemersgroep", "E2E Klas 1A")  # "(Demo ROC)" follows when there are several organisations
+    _choose(page, "Deelnemergroep voor de actie", "E2E Klas 1A")  # "(Demo ROC)" follows when there are several organisations
     page.get_by_role("button", name="Voer uit").click()
     expect(page.get_by_text("Weet je zeker dat je 1 student wilt verwijderen uit groep E2E Klas 1A?")).to_be_visible()
     page.get_by_role("button", name="Bevestigen").click()

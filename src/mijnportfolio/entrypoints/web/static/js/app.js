@@ -31,7 +31,16 @@
     input.setAttribute("aria-controls", select.id || "");
     wrapper.appendChild(label);
     wrapper.appendChild(input);
-    select.parentNode.insertBefore(wrapper, select);
+    if (compact) {
+      // Beside the select, not above it: the bar's columns keep one height and stay aligned.
+      var group = document.createElement("div");
+      group.className = "select-filter-group";
+      select.parentNode.insertBefore(group, select);
+      group.appendChild(wrapper);
+      group.appendChild(select);
+    } else {
+      select.parentNode.insertBefore(wrapper, select);
+    }
     input.addEventListener("input", function () {
       var needle = input.value.trim().toLowerCase();
       var firstVisible = null;
