@@ -54,7 +54,7 @@ def part_label(number: int, title: str | None) -> str:
     return f"{name}: {title}" if title and title.strip() != name else name
 
 
-def _back(exam_id: int, anchor: str = "") -> str:
+def _exam_url(exam_id: int, anchor: str = "") -> str:
     return url_for("catalogue.exam", exam_id=exam_id) + (f"#{anchor}" if anchor else "")
 
 
@@ -72,13 +72,13 @@ def part_new(exam_id: int, part_id: int | None = None):
         data = use_cases.PartData(form.title.data or "")
         if part:
             use_cases.update_part(container().uow(), actor(), exam_id, part.id, data)
-            return _back(exam_id, f"onderdeel-{part.id}")
+            return _exam_url(exam_id, f"onderdeel-{part.id}")
         new_id = use_cases.add_part(container().uow(), actor(), exam_id, data)
-        return _back(exam_id, f"onderdeel-{new_id}")
+        return _exam_url(exam_id, f"onderdeel-{new_id}")
 
     title = f"Onderdeel {part.number} bewerken" if part else f"Onderdeel {len(view.parts) + 1} toevoegen"
     return catalogue_form(
-        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_back(exam_id),
+        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_exam_url(exam_id),
         helps={"title": "Bijvoorbeeld 'Zorg verlenen'. Onderdelen worden automatisch genummerd."},
     )
 
@@ -88,7 +88,7 @@ def part_new(exam_id: int, part_id: int | None = None):
 def part_delete(exam_id: int, part_id: int):
     return post_action(
         lambda: use_cases.delete_part(container().uow(), actor(), exam_id, part_id),
-        _back(exam_id, "onderdelen"),
+        _exam_url(exam_id, "onderdelen"),
         success="Het onderdeel is verwijderd; de volgende onderdelen zijn opnieuw genummerd.",
     )
 
@@ -109,11 +109,11 @@ def core_task_new(exam_id: int, core_task_id: int | None = None):
             use_cases.update_core_task(container().uow(), actor(), exam_id, core_task.id, data)
         else:
             use_cases.add_core_task(container().uow(), actor(), exam_id, data)
-        return _back(exam_id, "kerntaken")
+        return _exam_url(exam_id, "kerntaken")
 
     title = f"Kerntaak {core_task.code} bewerken" if core_task else "Kerntaak toevoegen"
     return catalogue_form(
-        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_back(exam_id, "kerntaken"),
+        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_exam_url(exam_id, "kerntaken"),
         helps={"code": "Bijvoorbeeld B1-K1."},
     )
 
@@ -123,7 +123,7 @@ def core_task_new(exam_id: int, core_task_id: int | None = None):
 def core_task_delete(exam_id: int, core_task_id: int):
     return post_action(
         lambda: use_cases.delete_core_task(container().uow(), actor(), exam_id, core_task_id),
-        _back(exam_id, "kerntaken"),
+        _exam_url(exam_id, "kerntaken"),
         success="De kerntaak is verwijderd.",
     )
 
@@ -140,7 +140,7 @@ def work_process_new(exam_id: int, work_process_id: int | None = None):
         raise NotFound("Dit werkproces bestaat niet.")
     if not view.core_tasks:
         flash("Voeg eerst een kerntaak toe: elk werkproces hoort bij een kerntaak.", "info")
-        return redirect(_back(exam_id, "kerntaken"))
+        return redirect(_exam_url(exam_id, "kerntaken"))
     if work_process and request.method != "POST":
         form = WorkProcessForm(data={"core_task_id": str(work_process.core_task_id), "code": work_process.code, "title": work_process.title})
     else:
@@ -153,11 +153,11 @@ def work_process_new(exam_id: int, work_process_id: int | None = None):
             use_cases.update_work_process(container().uow(), actor(), exam_id, work_process.id, data)
         else:
             use_cases.add_work_process(container().uow(), actor(), exam_id, data)
-        return _back(exam_id, "kerntaken")
+        return _exam_url(exam_id, "kerntaken")
 
     title = f"Werkproces {work_process.code} bewerken" if work_process else "Werkproces toevoegen"
     return catalogue_form(
-        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_back(exam_id, "kerntaken"),
+        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_exam_url(exam_id, "kerntaken"),
         helps={"code": "Bijvoorbeeld B1-K1-W1."},
     )
 
@@ -167,7 +167,7 @@ def work_process_new(exam_id: int, work_process_id: int | None = None):
 def work_process_delete(exam_id: int, work_process_id: int):
     return post_action(
         lambda: use_cases.delete_work_process(container().uow(), actor(), exam_id, work_process_id),
-        _back(exam_id, "kerntaken"),
+        _exam_url(exam_id, "kerntaken"),
         success="Het werkproces is verwijderd.",
     )
 
@@ -182,7 +182,7 @@ def criterion_new(exam_id: int, criterion_id: int | None = None):
         raise NotFound("Dit criterium bestaat niet.")
     if not view.parts or not any(c.work_processes for c in view.core_tasks):
         flash("Voeg eerst een onderdeel en een kerntaak met een werkproces toe.", "info")
-        return redirect(_back(exam_id))
+        return redirect(_exam_url(exam_id))
     if request.method == "POST":
         form = CriterionForm()
     elif criterion:
@@ -210,11 +210,11 @@ def criterion_new(exam_id: int, criterion_id: int | None = None):
             use_cases.update_criterion(container().uow(), actor(), exam_id, criterion.id, data)
         else:
             use_cases.add_criterion(container().uow(), actor(), exam_id, data)
-        return _back(exam_id, f"onderdeel-{data.part_id}")
+        return _exam_url(exam_id, f"onderdeel-{data.part_id}")
 
     title = "Criterium bewerken" if criterion else "Criterium toevoegen"
     return catalogue_form(
-        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_back(exam_id, "onderdelen"),
+        form, save, title=title, crumbs=exam_crumbs(view) + [(title, None)], cancel_url=_exam_url(exam_id, "onderdelen"),
         helps={"descriptor_1": "Optioneel: per score een korte beschrijving, zichtbaar tijdens het beoordelen."},
     )
 
@@ -224,7 +224,7 @@ def criterion_new(exam_id: int, criterion_id: int | None = None):
 def criterion_delete(exam_id: int, criterion_id: int):
     return post_action(
         lambda: use_cases.delete_criterion(container().uow(), actor(), exam_id, criterion_id),
-        _back(exam_id, "onderdelen"),
+        _exam_url(exam_id, "onderdelen"),
         success="Het criterium is verwijderd.",
     )
 
@@ -234,6 +234,6 @@ def criterion_delete(exam_id: int, criterion_id: int):
 def criterion_move(exam_id: int, criterion_id: int, direction: str):
     return post_action(
         lambda: use_cases.move_criterion(container().uow(), actor(), exam_id, criterion_id, -1 if direction == "omhoog" else 1),
-        _back(exam_id, f"criterium-{criterion_id}"),
+        _exam_url(exam_id, f"criterium-{criterion_id}"),
         success="",
     )
