@@ -397,3 +397,42 @@ def test_looking_along_is_offered_where_the_policy_allows_it(app, school):
         if email == "opleider@t.nl":
             assert f'href="/meekijken/{followed}"' in html
         client.get("/logout")
+
+
+def test_joining_a_group_meanwhile_does_not_block_an_edit_of_the_student(app, client, school):
+    from mijnportfolio.application.groups import BulkSelection, GroupData, bulk_add_to_group, create_group
+
+    student_id = add_student(app, school, "0044", "Groepslid")
+    login(client, "admin@t.nl")
+    url = f"/portfolios/{student_id}/bewerken"
+    form = client.get(url).get_data(as_text=True)
+    c = _container(app)
+    admin = Actor(user_id=school["admin"], role=Role.ADMIN)
+    group_id = create_group(c.uow(), admin, GroupData(school["org"], "Klas 1A"))
+    bulk_add_to_group(c.uow(), c.student_list_query(), admin, group_id, BulkSelection(student_ids=(student_id,)))
+    saved = client.post(url, data={
+        **form_data(school, student_number="0044", email="0044@student.demo.nl", last_name="Groepslid", cohort="2030"),
+        "version": _version(form), "csrf_token": csrf_token(form),
+    })
+    assert saved.status_code == 302
+
+
+def test_a_save_that_changed_only_the_name_also_makes_the_other_tab_stale(any_app):
+    """On SQLite and PostgreSQL: the name lives on the student's user row, the version covers both."""
+    school = make_school(any_app)
+    student_id = add_student(any_app, school, "0045", "Naam")
+    client = any_app.test_client()
+    login(client, "admin@t.nl")
+    url = f"/portfolios/{student_id}/bewerken"
+    first_tab = client.get(url).get_data(as_text=True)
+    second_tab = client.get(url).get_data(as_text=True)
+    unchanged = dict(student_number="0045", email="0045@student.demo.nl", trainer_id="")
+    renamed = form_data(school, last_name="Nieuwe naam", cohort="", **unchanged)
+    assert client.post(url, data={**renamed, "version": _version(first_tab),
+                                  "csrf_token": csrf_token(first_tab)}).status_code == 302
+    other = form_data(school, last_name="Naam", cohort="2031", **unchanged)
+    late = client.post(url, data={**other, "version": _version(second_tab), "csrf_token": csrf_token(second_tab)})
+    assert late.status_code == 422
+    with _container(any_app).uow() as uow:
+        student = uow.students.get(student_id)
+        assert (student.user.last_name, student.cohort) == ("Nieuwe naam", None)
