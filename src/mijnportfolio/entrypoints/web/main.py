@@ -22,7 +22,7 @@ def index():
 @bp.route("/examendashboard")
 @permission_required(Permission.VIEW_EXAM_DASHBOARD)
 def dashboard():
-    # Planning and assessment arrive with the planning issue; until then both lists are empty.
+    # This page reads no planned parts: both of its lists are empty.
     return render_template("main/dashboard.html", open_actions=[], upcoming=[])
 
 

@@ -41,8 +41,8 @@ from .views import Required, form_page, int_or_none, local_target, post_action
 
 bp = Blueprint("students", __name__)
 
-# "Log in als deze student" (meekijken) arrives with its own issue; the icon appears once this
-# endpoint exists, taking the student id.
+# "Log in als deze student" (meekijken) lives in its own blueprint; its icon is shown only when
+# that endpoint (taking the student id) is registered.
 IMPERSONATE_ENDPOINT = "impersonation.start"
 STATUS_CHOICES = (("actief", "Actief"), ("inactief", "Gedeactiveerd"), ("alle", "Alle"))
 
