@@ -84,6 +84,7 @@ def definitions(draw) -> ExamDefinition:
         scoring=ScoringDefinition(
             pass_mark=pass_mark,
             justification_scores=tuple(sorted(draw(st.sets(st.integers(1, 5))))),
+            work_process_minimum=draw(st.none() | st.integers(10, 100).map(lambda n: Decimal(n) / 10)),
         ),
         core_tasks=tuple(core_tasks),
         parts=parts,

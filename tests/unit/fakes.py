@@ -152,11 +152,15 @@ class FakeModuleRepository(FakeRepository):
 class FakeExamRepository(FakeRepository):
     def add(self, exam) -> None:
         super().add(exam)
-        # Like a flush: the parts of a new exam get ids too (the structure editor's tests set their own).
+        # Like a flush: the parts, criteria and structure of a new exam get ids too (the structure
+        # editor's tests set their own).
+        for child in [*exam.parts, *exam.core_tasks, *exam.work_processes, *exam.criteria()]:
+            if child.id is None:
+                child.id = next(self.store.ids)
         for part in exam.parts:
-            if part.id is None:
-                part.id = next(self.store.ids)
             part.exam_id = exam.id
+            for criterion in part.criteria:
+                criterion.part_id = part.id
 
     def get_by_code(self, programme_id: int, code: str):
         return next((e for e in self.rows.values() if e.programme_id == programme_id and e.code == code), None)
@@ -291,6 +295,49 @@ class FakeAttemptRepository(FakeRepository):
         return found
 
 
+class FakeAssessmentRepository(FakeRepository):
+    def _number_children(self) -> None:
+        for assessment in self.rows.values():
+            for child in [*assessment.scores, *assessment.files]:
+                if child.id is None:
+                    child.id = next(self.store.ids)
+                child.assessment_id = assessment.id
+
+    def add(self, assessment) -> None:
+        super().add(assessment)
+        self._number_children()
+
+    def for_planning(self, planning_id: int):
+        self._number_children()
+        return sorted((a for a in self.rows.values() if a.planning_id == planning_id), key=lambda a: a.id)
+
+    def for_plannings(self, planning_ids):
+        wanted = set(planning_ids)
+        self._number_children()
+        return sorted((a for a in self.rows.values() if a.planning_id in wanted), key=lambda a: a.id)
+
+    def by_file(self, file_id: int):
+        self._number_children()
+        return next((a for a in self.rows.values() if any(f.id == file_id for f in a.files)), None)
+
+
+class FakeCorrectionRepository(FakeRepository):
+    def for_assessments(self, assessment_ids):
+        wanted = set(assessment_ids)
+        return sorted((c for c in self.rows.values() if c.assessment_id in wanted), key=lambda c: (c.corrected_at, c.id))
+
+
+class FakeFileInspector:
+    """Believes a file's first bytes: b'%PDF' is a PDF, anything else is refused."""
+
+    def inspect(self, data: bytes, filename: str):
+        from mijnportfolio.application.ports.assessment import FileCheck
+
+        if data.startswith(b"%PDF-"):
+            return FileCheck("application/pdf", "PDF-document")
+        return FileCheck(None, "Dit bestandstype wordt niet geaccepteerd: alleen PDF, afbeeldingen en Office-documenten.")
+
+
 class FakeCalendarFeedRepository(FakeRepository):
     key_attr = "user_id"
 
@@ -331,6 +378,8 @@ class FakeUnitOfWork:
         self.import_mappings = FakeImportMappingRepository(self, "import_mappings")
         self.attempts = FakeAttemptRepository(self, "attempts")
         self.calendar_feeds = FakeCalendarFeedRepository(self, "calendar_feeds")
+        self.assessments = FakeAssessmentRepository(self, "assessments")
+        self.corrections = FakeCorrectionRepository(self, "corrections")
         self.student_import = FakeStudentImportStore(self)
         self.committed = 0
         self.rolled_back = 0
@@ -363,6 +412,7 @@ class FakeUnitOfWork:
     def flush(self) -> None:
         # Like a real flush: new children get their ids and unique constraints are checked.
         self.attempts._number_plannings()
+        self.assessments._number_children()
         self.attempts.check_unique()
 
 

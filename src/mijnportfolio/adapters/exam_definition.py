@@ -224,9 +224,14 @@ class ScoringSchema(_Base):
         ),
     )
 
+    work_process_minimum = _Grade("Het minimum per werkproces (work_process_minimum)", load_default=None, allow_none=True)
+
     @post_load
     def make(self, data, **kwargs):
-        return ScoringDefinition(pass_mark=data["pass_mark"], justification_scores=tuple(data["justification_scores"]))
+        return ScoringDefinition(
+            pass_mark=data["pass_mark"], justification_scores=tuple(data["justification_scores"]),
+            work_process_minimum=data["work_process_minimum"],
+        )
 
 
 class ExamDefinitionSchema(_Base):
@@ -465,6 +470,8 @@ def definition_to_dict(definition: ExamDefinition) -> dict[str, Any]:
         "pass_mark": float(definition.scoring.pass_mark),
         "justification_scores": list(definition.scoring.justification_scores),
     }
+    if definition.scoring.work_process_minimum is not None:
+        data["scoring"]["work_process_minimum"] = float(definition.scoring.work_process_minimum)
     data["core_tasks"] = [
         {
             "code": ct.code,
@@ -529,6 +536,7 @@ max_attempts: 3                    # optioneel; weglaten = onbeperkt
 scoring:
   pass_mark: 5.5                   # cesuur per kerntaak (1.0 t/m 10.0)
   justification_scores: [1, 2, 5]  # bij deze scores is een onderbouwing verplicht
+  # work_process_minimum: 4.5      # optioneel: elk werkproces minstens dit cijfer
 core_tasks:
   - code: B1-K1
     title: Bieden van zorg en ondersteuning

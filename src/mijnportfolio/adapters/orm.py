@@ -27,8 +27,16 @@ from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, Role, User
-from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors, JustificationRule, PassMark
+from mijnportfolio.domain.scores import (
+    DEFAULT_JUSTIFICATION_RULE,
+    DEFAULT_PASS_MARK,
+    Descriptors,
+    JustificationRule,
+    PassMark,
+    Score,
+)
 from mijnportfolio.domain.students import ParticipantGroup, Student
+from mijnportfolio.domain.examination.assessment import Assessment, AssessmentFile, Correction, CriterionScore
 from mijnportfolio.domain.examination.planning import Attempt, PartPlanning
 from mijnportfolio.domain.tokens import CalendarFeed, TokenPurpose, UserToken
 
@@ -203,6 +211,7 @@ exams = sa.Table(
     sa.Column("max_attempts", sa.Integer),
     sa.Column("pass_mark", PassMarkType, nullable=False, default=DEFAULT_PASS_MARK),
     sa.Column("justification_scores", JustificationRuleType, nullable=False, default=DEFAULT_JUSTIFICATION_RULE),
+    sa.Column("work_process_minimum", PassMarkType),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("version", sa.Integer, nullable=False),
     sa.UniqueConstraint("programme_id", "code", name="uq_exams_programme_code"),
@@ -364,6 +373,74 @@ part_plannings = sa.Table(
     sa.UniqueConstraint("attempt_id", "part_id", name="uq_part_plannings_attempt_part"),
 )
 
+class ScoreType(sa.types.TypeDecorator):
+    """A Score as a small integer (NULL: not scored yet)."""
+
+    impl = sa.SmallInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Score | int | None, dialect):
+        if value is None:
+            return None
+        return value.value if isinstance(value, Score) else Score(int(value)).value
+
+    def process_result_value(self, value: int | None, dialect):
+        return None if value is None else Score(int(value))
+
+
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("planning_id", sa.ForeignKey("part_plannings.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("examiner_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("submitted_at", UTCDateTime),
+    sa.Column("submitted_by_id", sa.ForeignKey("users.id")),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("planning_id", "examiner_id", name="uq_assessments_planning_examiner"),
+)
+
+assessment_scores = sa.Table(
+    "assessment_scores",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("assessment_id", sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("criterion_id", sa.ForeignKey("criteria.id"), nullable=False, index=True),
+    sa.Column("score", ScoreType),
+    sa.Column("justification", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint("assessment_id", "criterion_id", name="uq_assessment_scores_assessment_criterion"),
+    sa.CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_1_to_5"),
+)
+
+assessment_files = sa.Table(
+    "assessment_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("assessment_id", sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("file_key", sa.String(255), nullable=False),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("content_type", sa.String(120), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+    sa.Column("uploaded_by_id", sa.ForeignKey("users.id"), nullable=False),
+)
+
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("assessment_id", sa.ForeignKey("assessments.id"), nullable=False, index=True),
+    sa.Column("corrected_by_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("corrected_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("decision_date", sa.Date, nullable=False),
+    sa.Column("decision_reference", sa.String(100), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("before", sa.JSON, nullable=False),
+    sa.Column("after", sa.JSON, nullable=False),
+)
+
 calendar_feeds = sa.Table(
     "calendar_feeds",
     metadata,
@@ -474,3 +551,21 @@ def _map() -> None:
         },
     )
     mapper_registry.map_imperatively(CalendarFeed, calendar_feeds)
+    mapper_registry.map_imperatively(CriterionScore, assessment_scores)
+    mapper_registry.map_imperatively(AssessmentFile, assessment_files)
+    mapper_registry.map_imperatively(
+        Assessment,
+        assessments,
+        version_id_col=assessments.c.version,
+        properties={
+            "scores": relationship(
+                CriterionScore, order_by=assessment_scores.c.id, cascade="all, delete-orphan", lazy="selectin",
+                passive_deletes=True,
+            ),
+            "files": relationship(
+                AssessmentFile, order_by=assessment_files.c.id, cascade="all, delete-orphan", lazy="selectin",
+                passive_deletes=True,
+            ),
+        },
+    )
+    mapper_registry.map_imperatively(Correction, corrections)

@@ -14,6 +14,7 @@ from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
 from mijnportfolio.domain.organisations import Organisation, User
 from mijnportfolio.domain.students import ParticipantGroup, Student
+from mijnportfolio.domain.examination.assessment import Assessment, Correction
 from mijnportfolio.domain.examination.conflicts import Booking
 from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.tokens import CalendarFeed, UserToken
@@ -311,3 +312,35 @@ class SqlAlchemyCalendarFeedRepository(_Base):
         return self.session.scalars(
             sa.select(CalendarFeed).where(orm.calendar_feeds.c.token_hash == token_hash)
         ).first()
+
+
+class SqlAlchemyAssessmentRepository(_Base):
+    model = Assessment
+
+    def for_planning(self, planning_id: int) -> Sequence[Assessment]:
+        t = orm.assessments.c
+        return self.session.scalars(sa.select(Assessment).where(t.planning_id == planning_id).order_by(t.id)).all()
+
+    def for_plannings(self, planning_ids: Sequence[int]) -> Sequence[Assessment]:
+        ids = list(set(planning_ids))
+        if not ids:
+            return []
+        t = orm.assessments.c
+        return self.session.scalars(sa.select(Assessment).where(t.planning_id.in_(ids)).order_by(t.id)).all()
+
+    def by_file(self, file_id: int) -> Assessment | None:
+        f = orm.assessment_files.c
+        return self.session.scalars(
+            sa.select(Assessment).join(orm.assessment_files, f.assessment_id == orm.assessments.c.id).where(f.id == file_id)
+        ).first()
+
+
+class SqlAlchemyCorrectionRepository(_Base):
+    model = Correction
+
+    def for_assessments(self, assessment_ids: Sequence[int]) -> Sequence[Correction]:
+        ids = list(set(assessment_ids))
+        if not ids:
+            return []
+        t = orm.corrections.c
+        return self.session.scalars(sa.select(Correction).where(t.assessment_id.in_(ids)).order_by(t.corrected_at, t.id)).all()

@@ -33,6 +33,8 @@ class SqlAlchemyUnitOfWork:
         self.import_mappings = r.SqlAlchemyImportMappingRepository(session)
         self.attempts = r.SqlAlchemyAttemptRepository(session)
         self.calendar_feeds = r.SqlAlchemyCalendarFeedRepository(session)
+        self.assessments = r.SqlAlchemyAssessmentRepository(session)
+        self.corrections = r.SqlAlchemyCorrectionRepository(session)
         self.student_import = SqlAlchemyStudentImportStore(session)  # bulk import (application/imports.py)
         return self
 

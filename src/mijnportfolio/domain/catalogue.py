@@ -224,6 +224,7 @@ class Exam:
     max_attempts: int | None = None
     pass_mark: PassMark = DEFAULT_PASS_MARK
     justification_rule: JustificationRule = DEFAULT_JUSTIFICATION_RULE
+    work_process_minimum: PassMark | None = None
     parts: list[ExamPart] = attrs.field(factory=list)
     core_tasks: list[CoreTask] = attrs.field(factory=list)
     work_processes: list[WorkProcess] = attrs.field(factory=list)
@@ -363,6 +364,8 @@ class Exam:
         self.max_attempts = definition.max_attempts
         self.pass_mark = PassMark.parse(definition.scoring.pass_mark)
         self.justification_rule = JustificationRule.parse(definition.scoring.justification_scores)
+        minimum = definition.scoring.work_process_minimum
+        self.work_process_minimum = PassMark.parse(minimum) if minimum is not None else None
         by_code: dict[str, WorkProcess] = {}
         for ct_position, ct_def in enumerate(definition.core_tasks):
             core_task = CoreTask(code=ct_def.code, title=ct_def.title, position=ct_position)
@@ -423,6 +426,7 @@ class Exam:
             scoring=ScoringDefinition(
                 pass_mark=self.pass_mark.value,
                 justification_scores=self.justification_rule.values,
+                work_process_minimum=self.work_process_minimum.value if self.work_process_minimum else None,
             ),
             core_tasks=tuple(core_tasks),
             parts=parts,
@@ -466,6 +470,7 @@ class PartDefinition:
 class ScoringDefinition:
     pass_mark: Decimal = DEFAULT_PASS_MARK.value
     justification_scores: tuple[int, ...] = DEFAULT_JUSTIFICATION_RULE.values
+    work_process_minimum: Decimal | None = None
 
 
 @attrs.frozen
@@ -517,6 +522,8 @@ def definition_problems(definition: ExamDefinition) -> list[str]:
     check("Examen", _text, definition.location, "De locatie", max_length=MAX_TEXT)
     check("Examen", validate_max_attempts, definition.max_attempts)
     check("Beoordelingsregel (scoring)", validate_pass_mark, definition.scoring.pass_mark)
+    if definition.scoring.work_process_minimum is not None:
+        check("Beoordelingsregel (scoring), minimum per werkproces", validate_pass_mark, definition.scoring.work_process_minimum)
     scores = list(definition.scoring.justification_scores)
     if check("Beoordelingsregel (scoring)", validate_justification_scores, scores) is not None and len(set(scores)) != len(scores):
         problems.append("Beoordelingsregel (scoring): een score staat dubbel in de scores die een onderbouwing vragen.")

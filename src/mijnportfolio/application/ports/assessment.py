@@ -7,6 +7,34 @@ from typing import Protocol, Sequence
 
 import attrs
 
+from mijnportfolio.domain.examination.assessment import Assessment, Correction
+
+
+class AssessmentRepository(Protocol):
+    """Examiners' assessments of planned parts, with their scores and files."""
+
+    def add(self, assessment: Assessment) -> None: ...
+
+    def get(self, assessment_id: int) -> Assessment | None: ...
+
+    def for_planning(self, planning_id: int) -> Sequence[Assessment]:
+        """The assessments of one planned part (one per examiner who started)."""
+        ...
+
+    def for_plannings(self, planning_ids: Sequence[int]) -> Sequence[Assessment]: ...
+
+    def by_file(self, file_id: int) -> Assessment | None:
+        """The assessment an attached file belongs to."""
+        ...
+
+
+class CorrectionRepository(Protocol):
+    """The audit trail of corrections to final assessments."""
+
+    def add(self, correction: Correction) -> None: ...
+
+    def for_assessments(self, assessment_ids: Sequence[int]) -> Sequence[Correction]: ...
+
 
 @attrs.frozen
 class FormCriterion:
@@ -88,6 +116,56 @@ class FileInspector(Protocol):
     """Tells what a file is from its first bytes (PDF, images, Office documents), never from its name."""
 
     def inspect(self, data: bytes, filename: str) -> FileCheck: ...
+
+
+@attrs.frozen
+class CorrectionRow:
+    """One line of the audit trail, as admins read and export it."""
+
+    id: int
+    corrected_at: dt.datetime
+    corrected_by: str
+    student_name: str
+    student_number: str
+    exam_code: str
+    attempt_number: int
+    part_number: int
+    decision_date: dt.date
+    decision_reference: str
+    reason: str
+    changes: tuple[tuple[str, str, str], ...]  # (criterion, before, after)
+
+
+@attrs.frozen
+class ExaminerScores:
+    """The scores of one examiner's assessments, for the calibration report."""
+
+    examiner_id: int
+    examiner_name: str
+    assessments: int
+    scores: tuple[int, ...]
+
+
+@attrs.frozen
+class PairedScore:
+    """The same criterion of the same part scored by both examiners."""
+
+    examiner_a: int
+    examiner_b: int
+    score_a: int
+    score_b: int
+
+
+class AssessmentQueries(Protocol):
+    """Reports over many assessments: the audit trail and the calibration figures."""
+
+    def corrections(self, *, page: int, per_page: int) -> tuple[Sequence[CorrectionRow], int]: ...
+
+    def all_corrections(self) -> Sequence[CorrectionRow]: ...
+
+    def examiner_scores(self) -> Sequence[ExaminerScores]: ...
+
+    def paired_scores(self) -> Sequence[PairedScore]: ...
 
 
 ACCEPTED_TYPES: Sequence[str] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, Self
 
+from .assessment import AssessmentRepository, CorrectionRepository
 from .catalogue import ExamRepository, ModuleRepository, ProgrammeRepository
 from .examination import AttemptRepository, CalendarFeedRepository
 from .faq import FaqRepository
@@ -35,6 +36,8 @@ class UnitOfWork(Protocol):
     student_import: StudentImportStore
     attempts: AttemptRepository
     calendar_feeds: CalendarFeedRepository
+    assessments: AssessmentRepository
+    corrections: CorrectionRepository
 
     def __enter__(self) -> Self: ...
 
