@@ -75,13 +75,13 @@ def test_an_exam_with_attempts_is_neither_deleted_nor_replaced(logged_in):
     exam_id, programme_id = _lm(app)
     page = admin.get(f"/examens/{exam_id}").get_data(as_text=True)
     response = admin.post(f"/examens/{exam_id}/verwijderen", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
-    assert "kan niet worden verwijderd" in response.get_data(as_text=True)
+    assert "kun je niet meer het examen verwijderen" in response.get_data(as_text=True)
     definition = export_exam_definition(app.extensions["container"].uow(), Actor(1, Role.ADMIN), exam_id)
     url = f"/opleidingen/{programme_id}/examens/uploaden"
     token = csrf_token(admin.get(url).get_data(as_text=True))
     response = admin.post(url, data={"csrf_token": token, "replace": "y",
                                      "file": (io.BytesIO(dump_exam_definition(definition, "yaml")), "lm.yaml")},
                           content_type="multipart/form-data")
-    assert response.status_code == 400 and "kan niet worden vervangen" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "kun je niet meer de structuur vervangen" in response.get_data(as_text=True)
     with app.extensions["container"].engine().connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(orm.exams).where(orm.exams.c.id == exam_id)) == 1

@@ -241,3 +241,20 @@ def test_the_calendar_feed_lists_the_examiners_parts_and_a_renewed_link_replaces
     page = examiner.get("/agenda").get_data(as_text=True)
     examiner.post("/agenda/vernieuwen", data={"csrf_token": csrf_token(page)})
     assert demo.test_client().get(path).status_code == 404
+
+
+def test_an_examiner_of_planned_parts_is_linked_to_those_students_everywhere(logged_in, demo):
+    examiner = logged_in("examinator@demo.nl")
+    listing = examiner.get("/mijn-portfolio").get_data(as_text=True)
+    shown = set(re.findall(r'data-student="(\d+)"', listing))
+    assert {"100001", "100002", "100004", "100005", "100006", "100007"} <= shown and "100003" not in shown
+    known = ids(demo)
+    portfolio = examiner.get(f"/portfolios/{known['students']['100005']}")
+    assert portfolio.status_code == 200 and "Examinator" in portfolio.get_data(as_text=True)
+    assert examiner.get(f"/portfolios/{known['students']['100003']}").status_code == 404
+    # Planning Demostudent 3 with this examiner links them too.
+    supervisor = demo.test_client()
+    login(supervisor, "begeleider@demo.nl")
+    assert post_plan(supervisor, demo, "100003", part_fields(demo, 0, examiner2=None)).status_code == 302
+    assert examiner.get(f"/portfolios/{known['students']['100003']}").status_code == 200
+    assert "100003" in set(re.findall(r'data-student="(\d+)"', examiner.get("/mijn-portfolio").get_data(as_text=True)))

@@ -6,6 +6,8 @@ import pytest
 
 from mijnportfolio.application import organisations as uc
 from mijnportfolio.domain.errors import (
+    AccountInactive,
+    CannotDeactivateYourself,
     ConcurrentModification,
     DuplicateEmail,
     DuplicateName,
@@ -139,9 +141,9 @@ def test_a_short_password_is_refused_next_to_the_password_field(uow, org):
 def test_an_admin_cannot_demote_or_deactivate_themselves(uow, org):
     admin_id = _create(uow, org, email="admin@demo.nl", role="admin")
     me = Actor(user_id=admin_id, role=Role.ADMIN)
-    with pytest.raises(InvalidValue):
+    with pytest.raises(CannotDeactivateYourself):
         uc.update_staff_user(uow(), me, admin_id, _staff(org, email="admin@demo.nl", role="supervisor"))
-    with pytest.raises(InvalidValue):
+    with pytest.raises(CannotDeactivateYourself):
         uc.set_staff_active(uow(), me, admin_id, False)
     assert uow.store.tables["users"][admin_id].role is Role.ADMIN
     assert uow.store.tables["users"][admin_id].active
@@ -168,7 +170,7 @@ def test_admin_reset_password_queues_a_one_hour_link(uow, org):
 def test_a_deactivated_user_gets_no_reset_link(uow, org):
     user_id = _create(uow, org)
     uc.set_staff_active(uow(), ADMIN, user_id, False)
-    with pytest.raises(InvalidValue):
+    with pytest.raises(AccountInactive):
         uc.admin_reset_password(uow(), ADMIN, FakeClock(), user_id, lambda t: t)
     assert "outbox" not in uow.store.tables or not uow.store.tables["outbox"]
 

@@ -14,6 +14,7 @@ from mijnportfolio.application.students import (
 )
 from mijnportfolio.domain.catalogue import Programme
 from mijnportfolio.domain.errors import (
+    AccountInactive,
     ConcurrentModification,
     DuplicateEmail,
     DuplicateStudentNumber,
@@ -186,7 +187,7 @@ def test_deactivating_a_student_deactivates_the_login(world):
     set_student_active(world[0](), ADMIN, sid, False)
     student = world[0]().students.get(sid)
     assert student.active is False and student.user.active is False
-    with pytest.raises(InvalidValue):
+    with pytest.raises(AccountInactive):
         send_student_invitation(world[0](), ADMIN, FakeClock(), sid, lambda t: t)
 
 

@@ -25,6 +25,7 @@ from mijnportfolio.domain.permissions import StudentScope
 from mijnportfolio.domain.values import display_name, search_text
 
 from . import orm
+from .student_scope import scope_clause
 
 s = orm.students.c
 u = orm.users.c
@@ -38,21 +39,6 @@ _trainer = orm.users.alias("trainer")
 
 # SQLite refuses statements with very many bound parameters; id lists are sent in chunks.
 _CHUNK = 900
-
-
-def _scope_clause(scope: StudentScope) -> sa.ColumnElement[bool]:
-    """product.md section 2 as SQL; mirrors domain.permissions.is_allowed(VIEW_STUDENT)."""
-    if scope.nothing:
-        return sa.false()
-    conditions: list[sa.ColumnElement[bool]] = []
-    if scope.organisation_id is not None:
-        conditions.append(s.organisation_id == scope.organisation_id)
-    if scope.linked_user_id is not None:
-        # Examiners of the student's planned parts are linked too; the planning issue adds them here.
-        conditions.append(sa.or_(s.supervisor_id == scope.linked_user_id, s.trainer_id == scope.linked_user_id))
-    if scope.own_user_id is not None:
-        conditions.append(s.user_id == scope.own_user_id)
-    return sa.and_(sa.true(), *conditions)
 
 
 def _filter_clause(filters: StudentListFilters) -> sa.ColumnElement[bool]:
@@ -131,7 +117,7 @@ class SqlAlchemyStudentListQuery:
                 .join(_supervisor, _supervisor.c.id == s.supervisor_id)
                 .outerjoin(_trainer, _trainer.c.id == s.trainer_id)
             )
-            .where(_scope_clause(scope), _filter_clause(filters))
+            .where(scope_clause(scope), _filter_clause(filters))
             .order_by(*_order_by(sort))
         )
 
@@ -178,7 +164,7 @@ class SqlAlchemyStudentListQuery:
         count = (
             sa.select(sa.func.count())
             .select_from(_base_from())
-            .where(_scope_clause(scope), _filter_clause(filters))
+            .where(scope_clause(scope), _filter_clause(filters))
         )
         with self.engine.connect() as conn:
             total = conn.execute(count).scalar_one()
@@ -191,7 +177,7 @@ class SqlAlchemyStudentListQuery:
 
     def all_rows(self, scope: StudentScope, filters: StudentListFilters, sort: str) -> Sequence[StudentRow]:
         matching = (
-            sa.select(s.id).select_from(_base_from()).where(_scope_clause(scope), _filter_clause(filters))
+            sa.select(s.id).select_from(_base_from()).where(scope_clause(scope), _filter_clause(filters))
         )
         with self.engine.connect() as conn:
             result = conn.execute(self._rows_select(scope, filters, sort)).all()
@@ -204,7 +190,7 @@ class SqlAlchemyStudentListQuery:
         base = (
             sa.select(s.id)
             .select_from(_base_from())
-            .where(_scope_clause(scope), _filter_clause(filters))
+            .where(scope_clause(scope), _filter_clause(filters))
             .order_by(u.sort_name, s.id)
         )
         with self.engine.connect() as conn:
@@ -245,7 +231,7 @@ class SqlAlchemyStudentListQuery:
                 conn.execute(
                     sa.select(s.cohort)
                     .distinct()
-                    .where(_scope_clause(scope), s.cohort.is_not(None))
+                    .where(scope_clause(scope), s.cohort.is_not(None))
                     .order_by(s.cohort)
                 ).scalars()
             )

@@ -7,6 +7,8 @@ from typing import Callable
 import attrs
 
 from mijnportfolio.domain.errors import (
+    AccountInactive,
+    CannotDeactivateYourself,
     ConcurrentModification,
     DomainError,
     DuplicateEmail,
@@ -270,7 +272,7 @@ def update_staff_user(
         if other is not None and other.id != user.id:
             raise DuplicateEmail(field="email")
         if user.id == actor.user_id and (role is not Role.ADMIN or not data.active):
-            raise InvalidValue("Je kunt je eigen beheerdersrechten niet intrekken.", field="role")
+            raise CannotDeactivateYourself("Je kunt je eigen beheerdersrechten niet intrekken.", field="role")
         _apply(user, data, email, role, organisation_id)
         user.active = bool(data.active)
         uow.commit()
@@ -285,7 +287,7 @@ def set_staff_active(uow: UnitOfWork, actor: Actor, user_id: int, active: bool) 
         if user is None or not user.is_staff:
             raise NotFound("Deze gebruiker bestaat niet.")
         if user.id == actor.user_id and not active:
-            raise InvalidValue("Je kunt jezelf niet deactiveren.")
+            raise CannotDeactivateYourself()
         user.active = active
         uow.commit()
         return user.full_name
@@ -301,7 +303,7 @@ def admin_reset_password(
         if user is None:
             raise NotFound("Deze gebruiker bestaat niet.")
         if not user.active:
-            raise InvalidValue("Deze gebruiker is gedeactiveerd. Activeer de gebruiker eerst.")
+            raise AccountInactive("Deze gebruiker is gedeactiveerd. Activeer de gebruiker eerst.")
         queue_password_reset_mail(
             uow, clock, user, reset_url, reason="Een beheerder heeft een nieuwe link voor je wachtwoord aangevraagd."
         )

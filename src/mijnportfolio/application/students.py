@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 import attrs
 
 from mijnportfolio.domain.errors import (
+    AccountInactive,
     ConcurrentModification,
     DomainError,
     DuplicateEmail,
@@ -17,7 +18,13 @@ from mijnportfolio.domain.errors import (
     check,
 )
 from mijnportfolio.domain.organisations import Role, User
-from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
+from mijnportfolio.domain.permissions import (
+    Actor,
+    Permission,
+    StudentFacts,
+    is_allowed,
+    require,
+)
 from mijnportfolio.domain.students import (
     Student,
     raise_collected,
@@ -30,7 +37,7 @@ from mijnportfolio.domain.values import normalise_email, optional_text, required
 from .organisations import send_invitation
 from .ports.common import Clock
 from .ports.students import StudentFormOptions, StudentFormOptionsQuery
-from .ports.unit_of_work import UnitOfWork
+from .ports.unit_of_work import UnitOfWork, saved_id
 
 NOT_VISIBLE = "Deze student bestaat niet of je hebt er geen toegang toe."
 
@@ -248,7 +255,7 @@ def send_student_invitation(
     with uow:
         student = _managed_student(uow, actor, student_id)
         if not student.active:
-            raise InvalidValue("Deze student is gedeactiveerd. Activeer de student eerst.")
+            raise AccountInactive("Deze student is gedeactiveerd. Activeer de student eerst.")
         send_invitation(uow, clock, student.user, invitation_url)
         uow.commit()
         return student.email
@@ -314,13 +321,21 @@ class StudentPortfolio:
     may_impersonate: bool
 
 
+def linked_facts(uow: UnitOfWork, student: Student) -> StudentFacts:
+    """The policy's facts of a student, with the examiners of their planned parts linked too."""
+    return student.facts(uow.attempts.examiner_ids_of_student(saved_id(student.id)))
+
+
 def _portfolio(uow: UnitOfWork, actor: Actor, student: Student) -> StudentPortfolio:
-    facts = student.facts()
+    facts = linked_facts(uow, student)
     programme = uow.programmes.get(student.programme_id)
     organisation = uow.organisations.get(student.organisation_id)
-    staff_users = {u.id: u for u in uow.users.list_by_ids(student.linked_staff_ids())}
+    examiner_ids = sorted(facts.examiner_ids - student.linked_staff_ids())
+    staff_users = {u.id: u for u in uow.users.list_by_ids(student.linked_staff_ids() | set(examiner_ids))}
     staff = []
-    for user_id, label in ((student.supervisor_id, "Praktijkbegeleider"), (student.trainer_id, "Praktijkopleider")):
+    links = [(student.supervisor_id, "Praktijkbegeleider"), (student.trainer_id, "Praktijkopleider")]
+    links += [(examiner_id, "Examinator") for examiner_id in examiner_ids]
+    for user_id, label in links:
         user = staff_users.get(user_id) if user_id is not None else None
         if user is not None:
             staff.append(StaffLink(role_label=label, name=user.full_name, email=user.email))
@@ -354,7 +369,7 @@ def get_student_portfolio(uow: UnitOfWork, actor: Actor, student_id: int) -> Stu
         student = uow.students.get(student_id)
         if student is None:
             raise NotFound(NOT_VISIBLE)
-        require(actor, Permission.VIEW_STUDENT, student=student.facts())
+        require(actor, Permission.VIEW_STUDENT, student=linked_facts(uow, student))
         return _portfolio(uow, actor, student)
 
 
@@ -364,7 +379,7 @@ def get_own_portfolio(uow: UnitOfWork, actor: Actor) -> StudentPortfolio:
         student = uow.students.get_by_user_id(actor.user_id)
         if student is None:
             raise NotFound("Er is geen portfolio aan je account gekoppeld.")
-        require(actor, Permission.VIEW_STUDENT, student=student.facts())
+        require(actor, Permission.VIEW_STUDENT, student=linked_facts(uow, student))
         return _portfolio(uow, actor, student)
 
 

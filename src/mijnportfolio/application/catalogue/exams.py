@@ -11,7 +11,6 @@ from mijnportfolio.domain.catalogue import (
     DuplicateExamCode,
     Exam,
     ExamDefinition,
-    ExamInUse,
     Module,
     check_definition,
     validate_code,
@@ -23,7 +22,7 @@ from mijnportfolio.domain.scores import JustificationRule, PassMark
 from mijnportfolio.domain.values import optional_text, required_text
 
 from ..ports.unit_of_work import UnitOfWork, saved_id
-from .lookup import find_exam, find_programme
+from .lookup import find_exam, find_programme, refuse_when_in_use
 
 # --- exams -----------------------------------------------------------------------------------
 
@@ -38,6 +37,7 @@ class ExamData:
     max_attempts: int | str | None = None
     pass_mark: Decimal | str | float = Decimal("5.5")
     justification_scores: tuple[int, ...] = (1, 2, 5)
+    work_process_minimum: str | None = None  # empty: no minimum per work process
 
 
 def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: int | None) -> dict[str, Any]:
@@ -51,6 +51,7 @@ def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: 
         max_attempts=validate_max_attempts(data.max_attempts),
         pass_mark=PassMark.parse(data.pass_mark),
         justification_rule=JustificationRule.parse(data.justification_scores),
+        work_process_minimum=_minimum(data.work_process_minimum),
         module_id=None,
     )
     if data.module_id:
@@ -60,6 +61,15 @@ def _validated_exam(uow: UnitOfWork, programme_id: int, data: ExamData, own_id: 
         values["module_id"] = module.id
     _check_exam_code(uow, programme_id, values["code"], own_id)
     return values
+
+
+def _minimum(value: object) -> PassMark | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return PassMark.parse(value)
+    except InvalidValue as exc:
+        raise InvalidValue(exc.message.replace("De cesuur", "Het minimum per werkproces"), field="work_process_minimum") from None
 
 
 def _check_exam_code(uow: UnitOfWork, programme_id: int, code: str, own_id: int | None) -> Exam | None:
@@ -94,7 +104,11 @@ def update_exam(
         exam = find_exam(uow, exam_id)
         if expected_version is not None and exam.version != expected_version:
             raise ConcurrentModification()
-        for key, value in _validated_exam(uow, exam.programme_id, data, exam.id).items():
+        values = _validated_exam(uow, exam.programme_id, data, exam.id)
+        if values["pass_mark"] != exam.pass_mark or values["work_process_minimum"] != exam.work_process_minimum:
+            # Recorded results follow the rule they were given under: the rule stays.
+            refuse_when_in_use(uow, exam, "de cesuur of het minimum per werkproces wijzigen")
+        for key, value in values.items():
             setattr(exam, key, value)
         uow.commit()
 
@@ -105,20 +119,11 @@ def delete_exam(uow: UnitOfWork, actor: Actor, exam_id: int) -> int:
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
-        refuse_when_in_use(uow, exam, "verwijderd")
+        refuse_when_in_use(uow, exam, "het examen verwijderen")
         programme_id = exam.programme_id
         uow.exams.delete(exam)
         uow.commit()
         return programme_id
-
-
-def refuse_when_in_use(uow: UnitOfWork, exam: Exam, what: str) -> None:
-    """Raise ExamInUse when students have attempts at ``exam``."""
-    if exam.id is not None and uow.attempts.exists_for_exam(exam.id):
-        raise ExamInUse(
-            f"Examen {exam.code} kan niet worden {what}: er zijn al studenten voor ingepland of beoordeeld. "
-            "Hun planning en resultaten moeten bewaard blijven. Maak voor een nieuwe versie een examen met een andere code."
-        )
 
 
 # --- exam definitions (upload, download, demo data) ------------------------------------------
@@ -169,7 +174,7 @@ def import_exam_definition(
         module_id = _module_by_name(uow, programme_id, definition.module)
         if existing is not None:
             # An exam with attempts keeps its structure: their plannings and scores point at it.
-            refuse_when_in_use(uow, existing, "vervangen")
+            refuse_when_in_use(uow, existing, "de structuur vervangen")
             existing.clear_structure()
             uow.flush()  # old parts go first: part numbers and codes are unique per exam
             existing.apply_definition(definition, module_id)

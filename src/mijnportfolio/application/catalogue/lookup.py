@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from mijnportfolio.domain.catalogue import Exam, Module, Programme
+from mijnportfolio.domain.catalogue import Exam, ExamInUse, Module, Programme
 from mijnportfolio.domain.errors import NotFound
 
 from ..ports.unit_of_work import UnitOfWork
@@ -39,3 +39,12 @@ def found(item: T | None, message: str) -> T:
     return item
 
 
+def refuse_when_in_use(uow: UnitOfWork, exam: Exam, action: str) -> None:
+    """Raise ExamInUse when students have attempts at ``exam``; ``action`` says what was refused
+    ('een onderdeel toevoegen')."""
+    if exam.id is not None and uow.attempts.exists_for_exam(exam.id):
+        raise ExamInUse(
+            f"Bij examen {exam.code} kun je niet meer {action}: er zijn al studenten voor ingepland of beoordeeld, "
+            "en hun planning en resultaten moeten blijven kloppen. Teksten en beschrijvingen kun je wel aanpassen; "
+            "maak voor een nieuwe versie een examen met een andere code."
+        )

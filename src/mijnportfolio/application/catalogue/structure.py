@@ -26,7 +26,7 @@ from mijnportfolio.domain.scores import Descriptors
 from mijnportfolio.domain.values import optional_text, required_text
 
 from ..ports.unit_of_work import UnitOfWork, saved_id
-from .lookup import find_exam, found
+from .lookup import find_exam, found, refuse_when_in_use
 
 # --- the structure editor ----------------------------------------------------------------------
 
@@ -63,6 +63,7 @@ def add_part(uow: UnitOfWork, actor: Actor, exam_id: int, data: PartData) -> int
     title = optional_text(data.title, max_length=200, label="Titel", field="title") or ""
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een onderdeel toevoegen")
         # No title means none: the part is shown by its number alone.
         part = exam.add_part(title)
         uow.flush()
@@ -85,6 +86,7 @@ def delete_part(uow: UnitOfWork, actor: Actor, exam_id: int, part_id: int) -> No
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een onderdeel verwijderen")
         part = found(exam.part(part_id), "Dit onderdeel bestaat niet.")
         exam.remove_part(part)
         uow.flush()  # the delete goes first: part numbers are unique per exam
@@ -118,6 +120,7 @@ def delete_core_task(uow: UnitOfWork, actor: Actor, exam_id: int, core_task_id: 
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een kerntaak verwijderen")
         exam.remove_core_task(found(exam.core_task(core_task_id), "Deze kerntaak bestaat niet."))
         uow.commit()
 
@@ -150,7 +153,10 @@ def update_work_process(
     with uow:
         exam = find_exam(uow, exam_id)
         work_process = found(exam.work_process(work_process_id), "Dit werkproces bestaat niet.")
-        exam.change_work_process(work_process, _chosen_core_task(exam, data.core_task_id), code, title)
+        core_task = _chosen_core_task(exam, data.core_task_id)
+        if core_task is not work_process.core_task:
+            refuse_when_in_use(uow, exam, "een werkproces naar een andere kerntaak verplaatsen")
+        exam.change_work_process(work_process, core_task, code, title)
         uow.commit()
 
 
@@ -158,6 +164,7 @@ def delete_work_process(uow: UnitOfWork, actor: Actor, exam_id: int, work_proces
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een werkproces verwijderen")
         exam.remove_work_process(found(exam.work_process(work_process_id), "Dit werkproces bestaat niet."))
         uow.commit()
 
@@ -182,6 +189,7 @@ def add_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, data: CriterionDa
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een criterium toevoegen")
         part, work_process, text, descriptors = _validated_criterion(exam, data)
         criterion = Criterion(text=text, work_process=work_process, knock_out=bool(data.knock_out), descriptors=descriptors)
         exam.add_criterion(part, criterion)
@@ -196,6 +204,9 @@ def update_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, criterion_id: 
         exam = find_exam(uow, exam_id)
         criterion = found(exam.criterion(criterion_id), "Dit criterium bestaat niet.")
         part, work_process, text, descriptors = _validated_criterion(exam, data)
+        if part.id != criterion.part_id or work_process is not criterion.work_process or bool(data.knock_out) != bool(criterion.knock_out):
+            # Texts and descriptors may be corrected; what decides a grade may not, once students have results.
+            refuse_when_in_use(uow, exam, "het onderdeel, het werkproces of de knock-out van een criterium wijzigen")
         exam.move_criterion_to_part(criterion, part)
         criterion.text = text
         criterion.work_process = work_process
@@ -208,6 +219,7 @@ def delete_criterion(uow: UnitOfWork, actor: Actor, exam_id: int, criterion_id: 
     require(actor, Permission.EDIT_CATALOGUE)
     with uow:
         exam = find_exam(uow, exam_id)
+        refuse_when_in_use(uow, exam, "een criterium verwijderen")
         exam.remove_criterion(found(exam.criterion(criterion_id), "Dit criterium bestaat niet."))
         uow.commit()
 

@@ -86,6 +86,7 @@ class ExamView:
     max_attempts: int | None
     pass_mark: Decimal
     justification_scores: tuple[int, ...]
+    work_process_minimum: Decimal | None
     parts: tuple[PartView, ...]
     core_tasks: tuple[CoreTaskView, ...]
     criterion_count: int
@@ -181,6 +182,7 @@ def _exam_view(exam: Exam, programme: Programme, module: Module | None) -> ExamV
         max_attempts=exam.max_attempts,
         pass_mark=exam.pass_mark.value,
         justification_scores=exam.justification_rule.values,
+        work_process_minimum=exam.work_process_minimum.value if exam.work_process_minimum else None,
         parts=tuple(parts),
         core_tasks=tuple(core_tasks),
         criterion_count=len(all_criteria),

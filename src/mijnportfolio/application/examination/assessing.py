@@ -9,7 +9,7 @@ is recorded when its last part becomes final, and the student is told a result i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
+from typing import Callable, Mapping
 
 import attrs
 
@@ -372,7 +372,7 @@ class Submitted:
 
 def submit_assessment(
     uow: UnitOfWork, actor: Actor, clock: Clock, planning_id: int, *, confirmed: bool,
-    result_url: str | None = None,
+    result_url: Callable[[int], str] | None = None,
 ) -> Submitted:
     """'Beoordeling insturen': make the examiner's assessment the part's final one."""
     with uow:
@@ -415,7 +415,8 @@ def submit_assessment(
                 f"Beste {student.full_name},\n\n"
                 f"Er is een beoordeling van je examen {loaded.exam.code} {loaded.exam.name} beschikbaar in MijnPortfolio"
                 f" ({part_label(loaded.part.number, loaded.part.title).lower()}, poging {loaded.attempt.number}).\n"
-                "Log in om je resultaat te bekijken" + (f":\n\n{result_url}\n" if result_url else ".\n")
+                "Log in om je resultaat te bekijken"
+                + (f":\n\n{result_url(saved_id(loaded.attempt.id))}\n" if result_url else ".\n")
             ),
         ))
         try:

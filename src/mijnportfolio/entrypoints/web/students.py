@@ -19,6 +19,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField
 
 from mijnportfolio.adapters.export_students import students_csv, students_xlsx
 from mijnportfolio.application import student_list
+from mijnportfolio.application.examination.attempts import student_exams
 from mijnportfolio.application import students as use_cases
 from mijnportfolio.application.groups import ACTION_LABELS
 from mijnportfolio.application.ports.students import (
@@ -141,17 +142,21 @@ def my_portfolio():
 def own_portfolio():
     if current_user.role is not Role.STUDENT:
         return redirect(url_for("students.my_portfolio"))
-    portfolio = use_cases.get_own_portfolio(container().uow(), actor())
-    return render_template("students/portfolio.html", p=portfolio, own=True, confirm_form=ConfirmForm())
+    c = container()
+    portfolio = use_cases.get_own_portfolio(c.uow(), actor())
+    exams = student_exams(c.uow(), actor(), c.clock(), portfolio.id)
+    return render_template("students/portfolio.html", p=portfolio, own=True, confirm_form=ConfirmForm(), exams=exams)
 
 
 @bp.route("/portfolios/<int:student_id>")
 @login_required
 def portfolio(student_id: int):
-    portfolio = use_cases.get_student_portfolio(container().uow(), actor(), student_id)
+    c = container()
+    portfolio = use_cases.get_student_portfolio(c.uow(), actor(), student_id)
     return render_template(
         "students/portfolio.html",
         p=portfolio,
+        exams=student_exams(c.uow(), actor(), c.clock(), student_id),
         own=False,
         confirm_form=ConfirmForm(),
         can_impersonate=impersonation_available() and portfolio.may_impersonate,

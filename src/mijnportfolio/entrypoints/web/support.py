@@ -98,7 +98,7 @@ def landing_endpoint(role: Role) -> str:
     """product.md section 7: an examiner lands on the Examendashboard, a student on their own
     portfolio, other staff on 'Mijn Portfolio'."""
     if role is Role.EXAMINER:
-        return "main.dashboard"
+        return "examination.dashboard"
     if role is Role.STUDENT:
         return "students.own_portfolio"
     return "students.my_portfolio"
@@ -110,7 +110,9 @@ def nav_items() -> list[tuple[str, str, str]]:
         return []
     items: list[tuple[str, str, str]] = []
     if may(Permission.VIEW_EXAM_DASHBOARD):
-        items.append((_("Examendashboard"), url_for("main.dashboard"), "main.dashboard"))
+        items.append((_("Examendashboard"), url_for("examination.dashboard"), "examination.dashboard"))
+    if current_user.role is not Role.STUDENT:
+        items.append((_("Examenoverzicht"), url_for("examination.overview"), "examination.overview"))
     if current_user.role is Role.STUDENT:
         items.append((_("Mijn Portfolio"), url_for("students.own_portfolio"), "students.own_portfolio"))
     else:
@@ -122,6 +124,7 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((_("Organisaties"), url_for("admin.organisations"), "admin.organisations"))
     if may(Permission.MANAGE_STAFF):
         items.append((_("Gebruikers"), url_for("admin.users"), "admin.users"))
+    items.append((_("Mijn agenda"), url_for("examination.calendar_settings"), "examination.calendar_settings"))
     items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
     items.append((_("Uitloggen"), url_for("auth.logout"), "auth.logout"))
     return items

@@ -49,6 +49,7 @@ class ExamForm(FlaskForm):
     justification_scores = MultiCheckboxField(
         "Onderbouwing verplicht bij score", choices=SCORE_CHOICES, default=["1", "2", "5"], validate_choice=False
     )
+    work_process_minimum = StringField("Minimum per werkproces")
     version = HiddenField()
 
 
@@ -71,6 +72,7 @@ def _exam_form(programme_id: int, exam: views.ExamView | None) -> ExamForm:
             "max_attempts": "" if exam.max_attempts is None else str(exam.max_attempts),
             "pass_mark": str(exam.pass_mark).replace(".", ","),
             "justification_scores": [str(s) for s in exam.justification_scores],
+            "work_process_minimum": "" if exam.work_process_minimum is None else str(exam.work_process_minimum).replace(".", ","),
             "version": str(exam.version),
         })
     form.module_id.choices = [("", "(geen module)")] + [
@@ -89,6 +91,7 @@ def _exam_data(form: ExamForm) -> use_cases.ExamData:
         max_attempts=form.max_attempts.data,
         pass_mark=form.pass_mark.data or "",
         justification_scores=tuple(form.justification_scores.data or ()),
+        work_process_minimum=form.work_process_minimum.data or None,
     )
 
 
@@ -96,6 +99,7 @@ EXAM_HELPS = {
     "max_attempts": "Leeg laten voor onbeperkt.",
     "pass_mark": "Het cijfer (1,0 t/m 10,0) dat een kerntaak minstens moet halen, bijvoorbeeld 5,5.",
     "planning_instruction": "Wordt getoond bij het inplannen.",
+    "work_process_minimum": "Optioneel: het cijfer dat elk werkproces minstens moet halen. Leeg laten voor geen minimum.",
 }
 
 

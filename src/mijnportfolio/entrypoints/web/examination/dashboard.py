@@ -6,16 +6,16 @@ from flask import render_template, request
 
 from mijnportfolio.application.examination import dashboard as use_cases
 from mijnportfolio.application.ports.examination import DashboardFilters
-from mijnportfolio.domain.organisations import Role
+from mijnportfolio.domain.permissions import Permission
 
-from ..support import actor, container, remembered_list_state, roles_required
+from ..support import actor, container, permission_required, remembered_list_state
 from ..views import int_or_none
 from . import bp
 from .overview import matrix_context
 
 
 @bp.route("/examendashboard")
-@roles_required(Role.ADMIN, Role.SUPERVISOR, Role.EXAMINER)
+@permission_required(Permission.VIEW_EXAM_DASHBOARD)
 def dashboard():
     restored = remembered_list_state("examendashboard")
     if restored is not None:
