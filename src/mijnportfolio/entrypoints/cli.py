@@ -40,7 +40,7 @@ main.add_command(db)
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True)
+@click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Bring the database schema up to date (Alembic)."""
     engine = _container().engine()
