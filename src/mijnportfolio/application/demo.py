@@ -15,13 +15,15 @@ from mijnportfolio.domain.catalogue import (
     WorkProcess,
 )
 from mijnportfolio.domain.examination import local_time
+from mijnportfolio.domain.examination.assessment import Assessment, finalize
 from mijnportfolio.domain.examination.planning import Attempt, PartPlanning
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.organisations import Organisation, Role, User
-from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors
+from mijnportfolio.domain.scores import DEFAULT_JUSTIFICATION_RULE, DEFAULT_PASS_MARK, Descriptors, Score
 from mijnportfolio.domain.students import ParticipantGroup, Student
 
 from .ports.common import Clock, PasswordHasher
+from .examination.results import attempt_outcome
 from .ports.unit_of_work import UnitOfWorkFactory, saved_id
 
 DEMO_PASSWORD = "demo1234"
@@ -465,16 +467,18 @@ def _seed_catalogue_and_students(uow, clock, organisation, staff, password_hash)
 
 
 # Every status of the overview (product.md 3.3) for exam LM, relative to the moment of seeding:
-# (student number, attempt number, [(part number, days from now, final)], outcome when final).
+# (student number, attempt number, [(part number, days from now, final)], good scores, examiner 2 may submit).
+# The final parts get real assessments; the outcome follows from their scores by the exam's rule.
 DEMO_ATTEMPTS = (
-    ("100001", 1, [(1, -40, True), (2, -39, True)], True),  # Demostudent 1: LM behaald
-    ("100002", 1, [(1, -35, True), (2, -34, True)], False),  # Demostudent 2: LM niet behaald
+    ("100001", 1, [(1, -40, True), (2, -39, True)], True, False),  # Demostudent 1: LM behaald
+    ("100002", 1, [(1, -35, True), (2, -34, True)], False, False),  # Demostudent 2: LM niet behaald
     # Demostudent 3: nothing planned yet.
-    ("100004", 1, [(1, 10, False)], None),  # part 1 planned, not started: grey/white striped
-    ("100005", 1, [(1, -2, False)], None),  # part 1 started, part 2 unplanned: blue/white striped
-    ("100006", 1, [(1, 14, False), (2, 14, False)], None),  # all planned, not started: grey
-    ("100007", 1, [(1, -60, True), (2, -59, True)], False),  # Demostudent 7 failed attempt 1 ...
-    ("100007", 2, [(1, -1, False), (2, 3, False)], None),  # ... and retakes: attempt 2 has started (blue)
+    ("100004", 1, [(1, 10, False)], True, False),  # part 1 planned, not started: grey/white striped
+    ("100005", 1, [(1, -2, False)], True, True),  # part 1 started, part 2 unplanned: blue/white striped
+    ("100006", 1, [(1, 14, False), (2, 14, False)], True, False),  # all planned, not started: grey
+    ("100007", 1, [(1, -60, True), (2, -59, True)], False, False),  # Demostudent 7 failed attempt 1 ...
+    # ... and retakes: part 1 of attempt 2 is final, part 2 waits for its assessment (blue).
+    ("100007", 2, [(1, -3, True), (2, -1, False)], True, False),
 )
 
 
@@ -487,7 +491,7 @@ def _seed_attempts(uow, clock, organisation, staff) -> None:
     parts = {p.number: p for p in exam.parts}
     examiner, second = staff["examinator@demo.nl"], staff["examinator2@demo.nl"]
     now = clock.now().replace(minute=0, second=0, microsecond=0)
-    for number, attempt_number, planned, passed in DEMO_ATTEMPTS:
+    for number, attempt_number, planned, good, second_may_submit in DEMO_ATTEMPTS:
         student = uow.students.get_by_number(organisation.id, number)
         if student is None:
             continue
@@ -497,18 +501,62 @@ def _seed_attempts(uow, clock, organisation, staff) -> None:
         first_start = min(now + dt.timedelta(days=days) for _, days, _ in planned)
         attempt = Attempt(student_id=saved_id(student.id), exam_id=saved_id(exam.id), number=attempt_number,
                           created_at=min(now, first_start - dt.timedelta(days=7)))
+        finals = []
         for part_number, days, final in planned:
             start = local_nine(now + dt.timedelta(days=days))
-            attempt.plannings.append(PartPlanning(
+            planning = PartPlanning(
                 part_id=saved_id(parts[part_number].id), starts_at=start, ends_at=start + dt.timedelta(hours=3),
-                examiner1_id=saved_id(examiner.id), examiner2_id=saved_id(second.id) if part_number == 1 else None,
+                examiner1_id=saved_id(examiner.id), examiner2_id=saved_id(second.id), examiner2_may_submit=second_may_submit,
                 location=exam.location, calendar_uid=f"{uuid.uuid4()}@mijnportfolio", planned_at=attempt.created_at,
-                finalized_at=start + dt.timedelta(hours=3) if final else None,
-            ))
-        if passed is not None:
-            attempt.record_outcome(passed, max(p.starts_at for p in attempt.plannings) + dt.timedelta(hours=3))
+            )
+            attempt.plannings.append(planning)
+            if final:
+                finals.append((planning, parts[part_number]))
         uow.attempts.add(attempt)
         uow.flush()
+        # Final results come from real assessments, scored and submitted as an examiner does.
+        for planning, part in finals:
+            done = planning.starts_at + dt.timedelta(hours=3)
+            for examiner_id, final in ((planning.examiner1_id, True), (planning.examiner2_id, False)):
+                if examiner_id is None:
+                    continue
+                assessment = Assessment(planning_id=saved_id(planning.id), examiner_id=examiner_id, started_at=planning.starts_at,
+                                        updated_at=done)
+                for position, criterion in enumerate(sorted(part.criteria, key=lambda c: c.position)):
+                    score = _demo_score(good, position, second_examiner=not final)
+                    assessment.record(saved_id(criterion.id), score, DEMO_JUSTIFICATIONS.get(score.value, ""), done)
+                uow.assessments.add(assessment)
+                uow.flush()
+                if final:
+                    planning.assessment_started_at = planning.starts_at
+                    finalize(planning, assessment, examiner_id, done)
+        if finals:
+            outcome = attempt_outcome(uow, exam, attempt)
+            attempt.record_outcome(outcome.passed if attempt.is_complete(parts_ids(exam)) else None,
+                                   max(p.starts_at for p in attempt.plannings) + dt.timedelta(hours=3))
+        uow.flush()
+
+
+DEMO_JUSTIFICATIONS = {
+    1: "Niet laten zien tijdens de observatie.",
+    2: "Onvoldoende: belangrijke stappen ontbraken en de student moest worden bijgestuurd.",
+    5: "Uitstekend: zelfstandig, volledig en goed onderbouwd uitgevoerd.",
+}
+
+
+def _demo_score(passed: bool, position: int, *, second_examiner: bool) -> Score:
+    """A plausible spread: a pass scores mostly 4 with an occasional 5 or 3, a fail mostly 2."""
+    if passed:
+        value = (4, 4, 5, 3, 4)[position % 5]
+    else:
+        value = (2, 2, 3, 2, 1)[position % 5]
+    if second_examiner and position % 3 == 0:
+        value = max(1, min(5, value + (1 if passed else -1)))
+    return Score(value)
+
+
+def parts_ids(exam: Exam) -> list[int]:
+    return [saved_id(p.id) for p in exam.parts]
 
 
 def local_nine(moment: dt.datetime) -> dt.datetime:

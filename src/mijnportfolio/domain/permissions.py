@@ -28,6 +28,10 @@ class Permission(enum.Enum):
     PLAN_EXAM = "plan_exam"
     IMPERSONATE_STUDENT = "impersonate_student"  # "Log in als deze student"
     VIEW_EXAM_DASHBOARD = "view_exam_dashboard"  # the 'Examendashboard' (staff who plan or assess)
+    ANSWER_QUESTIONNAIRES = "answer_questionnaires"  # a student: the questionnaires assigned to them
+    VIEW_QUESTIONNAIRE_RESPONSES = "view_questionnaire_responses"  # staff: responses of students they may see
+    VIEW_IMPERSONATION_LOG = "view_impersonation_log"  # who looked along with whom, and when (admins)
+    CORRECT_RESULTS = "correct_results"  # corrections by decision, the audit trail, calibration (admins)
 
 
 @attrs.frozen
@@ -94,6 +98,14 @@ def is_allowed(
         if role is Role.SUPERVISOR:
             return True
         return role is Role.EXAMINER and examiners_may_plan
+    if permission is Permission.ANSWER_QUESTIONNAIRES:
+        if role is not Role.STUDENT:
+            return False
+        return student is None or student.user_id == actor.user_id
+    if permission is Permission.VIEW_QUESTIONNAIRE_RESPONSES:
+        if role not in (Role.SUPERVISOR, Role.EXAMINER, Role.TRAINER):
+            return False
+        return student is None or (same_org and student.is_linked_to(actor.user_id))
     if permission is Permission.IMPERSONATE_STUDENT:
         if student is None or not same_org:
             return False

@@ -7,9 +7,12 @@ from dependency_injector import containers, providers
 from mijnportfolio.adapters.calendar import IcalendarCalendarWriter
 from mijnportfolio.adapters.clock import SystemClock
 from mijnportfolio.adapters.database import make_engine, make_session_factory
+from mijnportfolio.adapters.file_types import MagicFileInspector
 from mijnportfolio.adapters.files import LocalFileStore
 from mijnportfolio.adapters.mail import ConsoleMailer, MemoryMailer, SmtpMailer
 from mijnportfolio.adapters.passwords import Argon2PasswordHasher
+from mijnportfolio.adapters.pdf import Fpdf2AssessmentPdfWriter
+from mijnportfolio.adapters.queries_assessments import SqlAlchemyAssessmentQueries
 from mijnportfolio.adapters.queries_catalogue import SqlAlchemyCatalogueQueries
 from mijnportfolio.adapters.queries_dashboard import SqlAlchemyDashboardQuery
 from mijnportfolio.adapters.queries_overview import SqlAlchemyOverviewQuery
@@ -37,10 +40,13 @@ class Container(containers.DeclarativeContainer):
     student_list_query = providers.Singleton(SqlAlchemyStudentListQuery, engine)
     overview_query = providers.Singleton(SqlAlchemyOverviewQuery, engine)
     dashboard_query = providers.Singleton(SqlAlchemyDashboardQuery, engine)
+    assessment_queries = providers.Singleton(SqlAlchemyAssessmentQueries, engine)
 
     tabular_reader = providers.Singleton(CsvXlsxReader)
     clock = providers.Singleton(SystemClock)
     calendar = providers.Singleton(IcalendarCalendarWriter)
+    pdf_writer = providers.Singleton(Fpdf2AssessmentPdfWriter)
+    file_inspector = providers.Singleton(MagicFileInspector)
     hasher = providers.Singleton(Argon2PasswordHasher)
     file_store = providers.Singleton(LocalFileStore, settings.provided.upload_folder)
 

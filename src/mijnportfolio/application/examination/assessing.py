@@ -403,29 +403,48 @@ def submit_assessment(
         if problems:
             raise AssessmentIncomplete(problems)
         finalize(loaded.planning, mine, actor.user_id, now)
-        outcome = attempt_outcome(uow, loaded.exam, loaded.attempt, override={planning_id: mine.scores_by_criterion()})
-        part_ids = [saved_id(p.id) for p in loaded.exam.parts]
-        complete = loaded.attempt.is_complete(part_ids)
-        loaded.attempt.record_outcome(outcome.passed if complete else None, now)
-        student = loaded.context.student
-        queue_mail(uow, clock, EmailMessage(
-            to=(student.email,),
-            subject=f"Er is een resultaat beschikbaar: {loaded.exam.code}",
-            body=(
-                f"Beste {student.full_name},\n\n"
-                f"Er is een beoordeling van je examen {loaded.exam.code} {loaded.exam.name} beschikbaar in MijnPortfolio"
-                f" ({part_label(loaded.part.number, loaded.part.title).lower()}, poging {loaded.attempt.number}).\n"
-                "Log in om je resultaat te bekijken"
-                + (f":\n\n{result_url(saved_id(loaded.attempt.id))}\n" if result_url else ".\n")
-            ),
-        ))
-        try:
-            uow.commit()
-        except ConcurrentModification:
-            pass
-        else:
-            return Submitted(saved_id(loaded.attempt.id), loaded.part.number, complete, outcome)
-    # Someone else's change went first; nothing of ours was written. Say what happened.
+        done = _record_submission(uow, clock, loaded, mine, now, result_url)
+    if done is not None:
+        return done
+    return _explain_conflict(uow, planning_id)
+
+
+def _record_submission(
+    uow: UnitOfWork, clock: Clock, loaded: Loaded, mine: Assessment, now: dt.datetime,
+    result_url: Callable[[int], str] | None,
+) -> Submitted | None:
+    """Write the submission: the outcome when this was the last part, and the student's e-mail.
+
+    None when someone else's change got in first (the part's or the attempt's version moved)."""
+    try:
+        uow.flush()  # the part's version: a submission made meanwhile shows here
+    except ConcurrentModification:
+        return None
+    planning_id = saved_id(loaded.planning.id)
+    outcome = attempt_outcome(uow, loaded.exam, loaded.attempt, override={planning_id: mine.scores_by_criterion()})
+    complete = loaded.attempt.is_complete(saved_id(p.id) for p in loaded.exam.parts)
+    loaded.attempt.record_outcome(outcome.passed if complete else None, now)
+    student = loaded.context.student
+    queue_mail(uow, clock, EmailMessage(
+        to=(student.email,),
+        subject=f"Er is een resultaat beschikbaar: {loaded.exam.code}",
+        body=(
+            f"Beste {student.full_name},\n\n"
+            f"Er is een beoordeling van je examen {loaded.exam.code} {loaded.exam.name} beschikbaar in MijnPortfolio"
+            f" ({part_label(loaded.part.number, loaded.part.title).lower()}, poging {loaded.attempt.number}).\n"
+            "Log in om je resultaat te bekijken"
+            + (f":\n\n{result_url(saved_id(loaded.attempt.id))}\n" if result_url else ".\n")
+        ),
+    ))
+    try:
+        uow.commit()
+    except ConcurrentModification:
+        return None
+    return Submitted(saved_id(loaded.attempt.id), loaded.part.number, complete, outcome)
+
+
+def _explain_conflict(uow: UnitOfWork, planning_id: int) -> Submitted:
+    """Someone else's change went first; nothing of ours was written. Say what happened."""
     with uow:
         attempt = uow.attempts.by_planning(planning_id)
         planning = attempt.planning(planning_id) if attempt else None

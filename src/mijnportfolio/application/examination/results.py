@@ -13,7 +13,7 @@ from mijnportfolio.domain.errors import NotFound
 from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.examination.scoring import CriterionRef, Outcome, ScoringRule, dutch, outcome
 from mijnportfolio.domain.examination.status import CellStatus, cell_status
-from mijnportfolio.domain.permissions import Actor
+from mijnportfolio.domain.permissions import Actor, Permission, is_allowed
 from mijnportfolio.domain.scores import Score
 
 from ..ports.common import Clock
@@ -69,6 +69,7 @@ class PartResult:
     assessed_by: str | None
     final_at: dt.datetime | None
     planning_id: int | None
+    final_assessment_id: int | None = None
 
 
 @attrs.frozen
@@ -84,6 +85,7 @@ class ResultPage:
     outcome: Outcome
     parts: tuple[PartResult, ...]
     pass_mark: str
+    may_correct: bool = False
 
     def grade_text(self, value) -> str:
         return dutch(value) if value is not None else "—"
@@ -107,6 +109,7 @@ def result_page(uow: UnitOfWork, actor: Actor, clock: Clock, attempt_id: int) ->
                 number=part.number, label=part_label(part.number, part.title), final=bool(planning and planning.is_final),
                 assessed_by=names.get(final.examiner_id) if final else None, final_at=planning.finalized_at if planning else None,
                 planning_id=planning.id if planning else None,
+                final_assessment_id=final.id if final else None,
             ))
         facts = attempt.facts(saved_id(p.id) for p in exam.parts)
         return ResultPage(
@@ -114,4 +117,5 @@ def result_page(uow: UnitOfWork, actor: Actor, clock: Clock, attempt_id: int) ->
             student_name=context.student.full_name, student_number=context.student.student_number,
             exam_code=exam.code, exam_name=exam.name, status=cell_status(facts, clock.now()),
             outcome=attempt_outcome(uow, exam, attempt), parts=tuple(parts), pass_mark=exam.pass_mark.dutch,
+            may_correct=is_allowed(actor, Permission.CORRECT_RESULTS),
         )

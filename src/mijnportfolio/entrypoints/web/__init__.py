@@ -45,7 +45,8 @@ def create_app(settings: Settings | None = None, *, container_overrides: dict | 
         PERMANENT_SESSION_LIFETIME=60 * 60 * 10,
         WTF_CSRF_ENABLED=settings.wtf_csrf_enabled,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # imports are at most 10 MB; the rest is form overhead
+        # Attachments are at most 20 MB, imports 10 MB (each checked by its own use case); the rest is form overhead.
+        MAX_CONTENT_LENGTH=21 * 1024 * 1024,
         BOOTSTRAP_SERVE_LOCAL=True,
         BOOTSTRAP_BOOTSTRAP_VERSION="5.3.8",
         BABEL_DEFAULT_LOCALE="nl",
@@ -154,7 +155,7 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        return page(413, _("Bestand te groot"), _("Het bestand is te groot. Een bestand mag hoogstens 10 MB zijn."))
+        return page(413, _("Bestand te groot"), _("Het bestand is te groot. Een import mag hoogstens 10 MB zijn, een bijlage hoogstens 20 MB."))
 
     @app.errorhandler(429)
     def too_many(error):

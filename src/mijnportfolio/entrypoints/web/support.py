@@ -124,6 +124,9 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((_("Organisaties"), url_for("admin.organisations"), "admin.organisations"))
     if may(Permission.MANAGE_STAFF):
         items.append((_("Gebruikers"), url_for("admin.users"), "admin.users"))
+    if may(Permission.CORRECT_RESULTS):
+        items.append((_("Correcties"), url_for("examination.audit"), "examination.audit"))
+        items.append((_("Kalibratie"), url_for("examination.calibration"), "examination.calibration"))
     items.append((_("Mijn agenda"), url_for("examination.calendar_settings"), "examination.calendar_settings"))
     items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
     items.append((_("Uitloggen"), url_for("auth.logout"), "auth.logout"))

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("examination", __name__)
 
-from . import assessing, attempts, calendar, dashboard, overview, planning  # noqa: E402,F401  (the routes register on bp)
+from . import assessing, attempts, calendar, corrections, dashboard, overview, planning  # noqa: E402,F401  (the routes register on bp)

@@ -9,7 +9,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from mijnportfolio.application.examination import assessing as use_cases
-from mijnportfolio.application.examination import results
+from mijnportfolio.application.examination import documents, results
 from mijnportfolio.domain.errors import ConcurrentModification, DomainError, NotFound, PermissionDenied
 from mijnportfolio.domain.examination.assessment import AssessmentNotStartedYet
 
@@ -191,3 +191,23 @@ def result(attempt_id: int):
     c = container()
     page = results.result_page(c.uow(), actor(), c.clock(), attempt_id)
     return render_template("examination/result.html", page=page, result_url=external_url("examination.result", attempt_id=attempt_id))
+
+
+def _pdf(document) -> Response:
+    name = documents.PdfName(document.kind, document.exam_code, document.student_number, document.attempt_number)
+    return Response(container().pdf_writer().write(document), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/beoordelingen/<int:planning_id>/formulier.pdf")
+@login_required
+def assessment_form_pdf(planning_id: int):
+    c = container()
+    return _pdf(documents.blank_form(c.uow(), actor(), c.clock(), planning_id))
+
+
+@bp.route("/pogingen/<int:attempt_id>/resultaat.pdf")
+@login_required
+def result_pdf(attempt_id: int):
+    c = container()
+    return _pdf(documents.result_document(c.uow(), actor(), c.clock(), attempt_id))
