@@ -89,7 +89,6 @@ class CriterionScore:
     score: Score | None = None
     justification: str = ""
     assessment_id: int | None = None
-    id: int | None = None
 
 
 @attrs.define(slots=False, eq=False)

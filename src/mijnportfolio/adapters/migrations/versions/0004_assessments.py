@@ -52,7 +52,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assessment_files_assessment_id'), ['assessment_id'], unique=False)
 
     op.create_table('assessment_scores',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
     sa.Column('criterion_id', sa.Integer(), nullable=False),
     sa.Column('score', mijnportfolio.adapters.orm.ScoreType(), nullable=True),
@@ -60,8 +59,7 @@ def upgrade() -> None:
     sa.CheckConstraint('score IS NULL OR (score >= 1 AND score <= 5)', name=op.f('ck_assessment_scores_score_1_to_5')),
     sa.ForeignKeyConstraint(['assessment_id'], ['assessments.id'], name=op.f('fk_assessment_scores_assessment_id_assessments'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['criterion_id'], ['criteria.id'], name=op.f('fk_assessment_scores_criterion_id_criteria')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_scores')),
-    sa.UniqueConstraint('assessment_id', 'criterion_id', name='uq_assessment_scores_assessment_criterion')
+    sa.PrimaryKeyConstraint('assessment_id', 'criterion_id', name=op.f('pk_assessment_scores'))
     )
     with op.batch_alter_table('assessment_scores', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assessment_scores_criterion_id'), ['criterion_id'], unique=False)
