@@ -8,6 +8,7 @@ import attrs
 
 from . import errors as errors_module
 from .errors import DomainError, FieldsInvalid, InvalidValue
+from .errors import check as check_rule
 from .organisations import User
 from .permissions import StudentFacts
 from .values import optional_text, required_text, sort_key_for_name
@@ -41,6 +42,12 @@ class Student:
     cohort: str | None = None
     phone: str | None = None
     introduction: str | None = None
+    # The profile the student keeps on the 'Student' tab of their portfolio (manual 3).
+    street: str | None = None  # street and house number, one line
+    postcode: str | None = None
+    city: str | None = None
+    photo_key: str | None = None  # the photo in the file store
+    photo_type: str | None = None  # its content type, judged from its bytes
     active: bool = True
     groups: set[ParticipantGroup] = attrs.field(factory=set)
     id: int | None = None
@@ -70,6 +77,22 @@ class Student:
             trainer_id=self.trainer_id,
             examiner_ids=examiner_ids,
         )
+
+    def update_profile(self, profile: "StudentProfile") -> None:
+        """Apply what the student entered on their 'Student' tab."""
+        self.phone = profile.phone
+        self.street = profile.street
+        self.postcode = profile.postcode
+        self.city = profile.city
+        self.introduction = profile.introduction
+
+    def replace_photo(self, key: str | None, content_type: str | None) -> str | None:
+        """Keep ``key`` as the photo (None: no photo); returns the key of the photo it replaces,
+        for the caller to remove from the file store once the change is committed."""
+        old = self.photo_key
+        self.photo_key = key
+        self.photo_type = content_type if key else None
+        return old if old != key else None
 
     def set_active(self, active: bool) -> None:
         """A deactivated student can no longer log in either; reactivating restores both."""
@@ -158,3 +181,108 @@ def neutralise_formula(text: object) -> object:
     if isinstance(text, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text
+
+
+# -- the student's own profile (the 'Student' tab, manual 3) -------------------------------------
+
+INTRODUCTION_MAX_LENGTH = 2000
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+#: The photo types a profile accepts, by content type, with the suffix they are stored under.
+PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
+_POSTCODE = re.compile(r"^([1-9][0-9]{3})\s?([A-Za-z]{2})$")
+_PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
+
+
+class PhotoNotAccepted(InvalidValue):
+    """A profile photo is a JPEG, PNG or WebP image, as its bytes say (never its name)."""
+
+    default_message = "Dit bestand is geen foto: kies een JPEG-, PNG- of WebP-afbeelding."
+
+
+class PhotoTooLarge(InvalidValue):
+    """A profile photo is at most 2 MB."""
+
+    default_message = "De foto is te groot: een foto mag hoogstens 2 MB zijn."
+
+
+@attrs.frozen
+class StudentProfile:
+    """What a student keeps on their 'Student' tab: contact details and an introduction.
+
+    ``photo_type`` is the content type of a new photo sent with it (None: none sent)."""
+
+    phone: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    introduction: str | None = None
+    photo_type: str | None = None
+
+
+def validate_postcode(value: str | None) -> str | None:
+    """A Dutch postcode, written the usual way: '1234 AB' (empty is fine)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    match = _POSTCODE.match(text)
+    if match is None:
+        raise InvalidValue("Vul de postcode in als 4 cijfers en 2 letters, bijvoorbeeld 1234 AB.", field="postcode")
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+def validate_profile_phone(value: str | None) -> str | None:
+    """A phone number someone can dial: digits with spaces, dashes or brackets, optionally +."""
+    text = validate_phone(value)
+    if text is None:
+        return None
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE.match(text) or not 6 <= digits <= 15:
+        raise InvalidValue("Vul een telefoonnummer in met alleen cijfers, bijvoorbeeld 06-12345678.", field="phone")
+    return text
+
+
+def validate_profile(
+    phone: str | None,
+    street: str | None,
+    postcode: str | None,
+    city: str | None,
+    introduction: str | None,
+    photo: bytes | None = None,
+) -> StudentProfile:
+    """Check every field of the profile and a new photo (bytes, if one was sent); raise all
+    problems at once (by field), so that a refused photo never loses what was typed."""
+    errors: list[DomainError] = []
+    new_photo_type = check_rule(errors, lambda: photo_type(photo)) if photo else None
+    clean_phone = check_rule(errors, lambda: validate_profile_phone(phone))
+    clean_street = check_rule(
+        errors, lambda: optional_text(street, max_length=200, label="Straat en huisnummer", field="street")
+    )
+    clean_postcode = check_rule(errors, lambda: validate_postcode(postcode))
+    clean_city = check_rule(errors, lambda: optional_text(city, max_length=100, label="Plaats", field="city"))
+    clean_introduction = check_rule(
+        errors,
+        lambda: optional_text(
+            # Browsers send a line break as two characters; the student typed one.
+            (introduction or "").replace("\r\n", "\n"), max_length=INTRODUCTION_MAX_LENGTH, label="De introductie", field="introduction"
+        ),
+    )
+    raise_collected(errors)
+    return StudentProfile(
+        phone=clean_phone, street=clean_street, postcode=clean_postcode, city=clean_city,
+        introduction=clean_introduction, photo_type=new_photo_type,
+    )
+
+
+def photo_type(data: bytes, *, field: str = "photo") -> str:
+    """The content type of a profile photo, told from its first bytes; refuses anything that is
+    not a JPEG, PNG or WebP image, or is larger than 2 MB."""
+    if len(data) > PHOTO_MAX_BYTES:
+        raise PhotoTooLarge(field=field)
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    raise PhotoNotAccepted(field=field)
