@@ -14,6 +14,7 @@ from mijnportfolio.domain.errors import (
     DuplicateStudentNumber,
     InvalidValue,
     NotFound,
+    PermissionDenied,
     SupervisorRequired,
     check,
 )
@@ -26,16 +27,18 @@ from mijnportfolio.domain.permissions import (
     require,
 )
 from mijnportfolio.domain.students import (
+    PHOTO_TYPES,
     Student,
     raise_collected,
     validate_cohort,
     validate_phone,
+    validate_profile,
     validate_student_number,
 )
 from mijnportfolio.domain.values import normalise_email, optional_text, required_text
 
 from .organisations import send_invitation
-from .ports.common import Clock
+from .ports.common import Clock, FileStore
 from .ports.students import StudentFormOptions, StudentFormOptionsQuery
 from .ports.unit_of_work import UnitOfWork, saved_id
 
@@ -319,6 +322,10 @@ class StudentPortfolio:
     groups: tuple[tuple[str, str | None], ...]
     may_manage: bool
     may_impersonate: bool
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    has_photo: bool = False
 
 
 def linked_facts(uow: UnitOfWork, student: Student) -> StudentFacts:
@@ -360,6 +367,10 @@ def _portfolio(uow: UnitOfWork, actor: Actor, student: Student) -> StudentPortfo
         groups=tuple(groups),
         may_manage=is_allowed(actor, Permission.MANAGE_STUDENTS, organisation_id=student.organisation_id),
         may_impersonate=is_allowed(actor, Permission.IMPERSONATE_STUDENT, student=facts),
+        street=student.street,
+        postcode=student.postcode,
+        city=student.city,
+        has_photo=bool(student.photo_key),
     )
 
 
@@ -389,3 +400,126 @@ def student_form_options(
     """``keep_user_ids``: staff currently linked (shown even when since deactivated)."""
     require(actor, Permission.MANAGE_STUDENTS)
     return query.form_options(tuple(i for i in keep_user_ids if i is not None))
+
+
+# -- the student's own profile (the 'Student' tab of their portfolio, manual 3) -----------------
+
+OWN_PROFILE_ONLY = "Alleen de student zelf kan dit profiel aanpassen."
+NO_PHOTO = "Deze student heeft (nog) geen foto."
+
+
+@attrs.frozen
+class ProfileData:
+    """What the 'Student' tab's form sends."""
+
+    phone: str | None = None
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    introduction: str | None = None
+
+
+@attrs.frozen
+class ProfileView:
+    """The profile as the 'Student' tab shows it, with the version the form sends back."""
+
+    student_id: int
+    phone: str | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    introduction: str | None
+    has_photo: bool
+    photo_key: str | None  # changes with every new photo: the URL's cache key
+    version: int
+
+
+def _own_student(uow: UnitOfWork, actor: Actor) -> Student:
+    """The student whose login ``actor`` is; staff have no own profile to change here."""
+    if actor.role is not Role.STUDENT:
+        raise PermissionDenied(OWN_PROFILE_ONLY)
+    student = uow.students.get_by_user_id(actor.user_id)
+    if student is None:
+        raise NotFound("Er is geen portfolio aan je account gekoppeld.")
+    return student
+
+
+def _visible_student(uow: UnitOfWork, actor: Actor, student_id: int) -> Student:
+    student = uow.students.get(student_id)
+    if student is None:
+        raise NotFound(NOT_VISIBLE)
+    require(actor, Permission.VIEW_STUDENT, student=linked_facts(uow, student))
+    return student
+
+
+def student_profile(uow: UnitOfWork, actor: Actor, student_id: int) -> ProfileView:
+    """A student's profile, for whoever may see the student."""
+    with uow:
+        s = _visible_student(uow, actor, student_id)
+        return ProfileView(
+            student_id=saved_id(s.id), phone=s.phone, street=s.street, postcode=s.postcode, city=s.city,
+            introduction=s.introduction, has_photo=bool(s.photo_key), photo_key=s.photo_key, version=s.version,
+        )
+
+
+def update_own_profile(
+    uow: UnitOfWork,
+    files: FileStore,
+    actor: Actor,
+    data: ProfileData,
+    *,
+    photo: bytes | None = None,
+    remove_photo: bool = False,
+    expected_version: int | None = None,
+) -> None:
+    """A student saves their profile: contact details, introduction and optionally a new photo
+    (or none). Every field and the photo are checked first; anything wrong stores nothing, and
+    a save someone else made meanwhile (an admin editing the phone) is refused, not overwritten."""
+    with uow:
+        student = _own_student(uow, actor)
+        if expected_version is not None and student.version != expected_version:
+            raise ConcurrentModification()
+        profile = validate_profile(data.phone, data.street, data.postcode, data.city, data.introduction, photo)
+        student.update_profile(profile)
+        new_key: str | None = None
+        replaced: str | None = None
+        if photo and profile.photo_type:
+            new_key = files.save(photo, suffix=PHOTO_TYPES[profile.photo_type])
+            replaced = student.replace_photo(new_key, profile.photo_type)
+        elif remove_photo:
+            replaced = student.replace_photo(None, None)
+        try:
+            uow.commit()
+        except Exception:
+            if new_key is not None:
+                files.delete(new_key)  # the new photo belongs to a save that did not happen
+            raise
+    if replaced:
+        _forget(files, replaced)
+
+
+def _forget(files: FileStore, key: str) -> None:
+    # The database no longer names the file; one left behind by a failing disk is harmless.
+    try:
+        files.delete(key)
+    except (OSError, ValueError):
+        pass
+
+
+@attrs.frozen
+class Photo:
+    data: bytes
+    content_type: str
+
+
+def student_photo(uow: UnitOfWork, files: FileStore, actor: Actor, student_id: int) -> Photo:
+    """A student's photo, only for whoever may see the student (404 for anyone else)."""
+    with uow:
+        student = _visible_student(uow, actor, student_id)
+        key, content_type = student.photo_key, student.photo_type
+    if not key or content_type not in PHOTO_TYPES:
+        raise NotFound(NO_PHOTO)
+    try:
+        return Photo(data=files.read(key), content_type=content_type)
+    except (OSError, KeyError, ValueError):
+        raise NotFound(NO_PHOTO) from None
