@@ -18,6 +18,7 @@ from mijnportfolio.domain.errors import DomainError, NotFound, PermissionDenied
 from ..config import Settings, settings_from_env
 from ..container import build_container, prepare
 from .extensions import limiter
+from .impersonation import install_guard as install_look_along_guard
 from .support import SessionUser, container
 
 HERE = Path(__file__).parent
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, container_overrides: dict | 
     app.extensions["container"] = c
     prepare(c)
 
+    install_look_along_guard(app)  # read-only while looking along; before the CSRF check, so it refuses first
     CSRFProtect(app)
     Bootstrap5(app)
     limiter.init_app(app)
@@ -118,6 +120,11 @@ def _register_blueprints(app: Flask) -> None:
     from . import admin, auth, catalogue, examination, faq, groups, imports, main, students
 
     for module in (auth, main, admin, catalogue, students, groups, imports, faq, examination):
+        app.register_blueprint(module.bp)
+
+    from . import account, impersonation, portal
+
+    for module in (account, impersonation, portal):
         app.register_blueprint(module.bp)
 
 
@@ -187,6 +194,7 @@ def _register_template_helpers(app: Flask) -> None:
         url_with=support.url_with,
         role_label=support.role_label,
         icon_sprite=support.icon_sprite,
+        look_along=support.look_along,
     )
     app.jinja_env.filters["nl_datetime"] = support.format_datetime
     app.jinja_env.filters["nl_date"] = support.format_date

@@ -30,10 +30,12 @@ from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Permission, is_allowed
 
 from .forms import ConfirmForm
+from .portal import render_portal
 from .support import (
     actor,
     container,
     external_url,
+    look_along,
     page_args,
     permission_required,
     remembered_list_state,
@@ -80,7 +82,8 @@ def filter_args(source: Mapping) -> dict[str, str]:
 
 
 def impersonation_available() -> bool:
-    return IMPERSONATE_ENDPOINT in current_app.view_functions
+    # Looking along does not nest: while looking along, no one else can be started.
+    return IMPERSONATE_ENDPOINT in current_app.view_functions and look_along() is None
 
 
 def _import_url() -> str | None:
@@ -140,12 +143,11 @@ def my_portfolio():
 @bp.route("/mijn-portfolio/student")
 @login_required
 def own_portfolio():
-    if current_user.role is not Role.STUDENT:
+    """A student's own portfolio with its tabs (the student portal); while a staff member looks
+    along with a student, that student's view of it."""
+    if current_user.role is not Role.STUDENT and look_along() is None:
         return redirect(url_for("students.my_portfolio"))
-    c = container()
-    portfolio = use_cases.get_own_portfolio(c.uow(), actor())
-    exams = student_exams(c.uow(), actor(), c.clock(), portfolio.id)
-    return render_template("students/portfolio.html", p=portfolio, own=True, confirm_form=ConfirmForm(), exams=exams)
+    return render_portal()
 
 
 @bp.route("/portfolios/<int:student_id>")

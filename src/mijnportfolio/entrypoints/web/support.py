@@ -7,11 +7,12 @@ import functools
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from mijnportfolio.application.auth import LoggedInUser
+from mijnportfolio.application.impersonation import LookAlong
 from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor, Permission, is_allowed, require
 
@@ -52,6 +53,18 @@ def container():
 
 def actor() -> Actor:
     return current_user.actor
+
+
+#: The session key of looking along ("Log in als deze student"); other views refuse while it is set.
+LOOK_ALONG_KEY = "impersonation"
+
+
+def look_along() -> LookAlong | None:
+    """The student the logged-in staff member is looking along with, or None."""
+    if not current_user.is_authenticated:
+        return None
+    state = LookAlong.from_session(session.get(LOOK_ALONG_KEY))
+    return state if state is not None and state.staff_user_id == current_user.id else None
 
 
 def roles_required(*roles: Role) -> Callable:
@@ -108,6 +121,13 @@ def nav_items() -> list[tuple[str, str, str]]:
     """(label, url, endpoint) of the left menu for the current user's role."""
     if not current_user.is_authenticated:
         return []
+    if look_along() is not None:
+        # While looking along the menu is the student's, without their messages (those stay private).
+        return [
+            (_("Mijn Portfolio"), url_for("students.own_portfolio"), "students.own_portfolio"),
+            (_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"),
+            (_("Uitloggen"), url_for("auth.logout"), "auth.logout"),
+        ]
     items: list[tuple[str, str, str]] = []
     if may(Permission.VIEW_EXAM_DASHBOARD):
         items.append((_("Examendashboard"), url_for("examination.dashboard"), "examination.dashboard"))
@@ -124,11 +144,14 @@ def nav_items() -> list[tuple[str, str, str]]:
         items.append((_("Organisaties"), url_for("admin.organisations"), "admin.organisations"))
     if may(Permission.MANAGE_STAFF):
         items.append((_("Gebruikers"), url_for("admin.users"), "admin.users"))
+    if may(Permission.VIEW_IMPERSONATION_LOG):
+        items.append((_("Meekijksessies"), url_for("impersonation.sessions"), "impersonation.sessions"))
     if may(Permission.CORRECT_RESULTS):
         items.append((_("Correcties"), url_for("examination.audit"), "examination.audit"))
         items.append((_("Kalibratie"), url_for("examination.calibration"), "examination.calibration"))
     items.append((_("Mijn agenda"), url_for("examination.calendar_settings"), "examination.calendar_settings"))
     items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
+    items.append((_("Mijn account"), url_for("account.index"), "account.index"))
     items.append((_("Uitloggen"), url_for("auth.logout"), "auth.logout"))
     return items
 
