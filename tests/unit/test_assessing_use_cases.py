@@ -169,3 +169,45 @@ def test_attachments_are_judged_by_their_content_and_size(world):
     assert download.data == b"%PDF-1.4 ..." and download.content_type == "application/pdf"
     with pytest.raises(NotFound):
         assessing.download_file(world.factory(), world.actor("supervisor2"), files, attached.id)
+
+
+def _finished(world: World, second: str = "1") -> None:
+    [c1], [c2] = criteria_of(world, 0), criteria_of(world, 1)
+    save(world, "examiner", 0, {c1: ("4", "")})
+    submit(world, "examiner", 0)
+    save(world, "examiner", 1, {c2: (second, "Zwak")})
+    submit(world, "examiner", 1)
+
+
+def test_a_correction_needs_the_decision_and_recomputes_the_outcome_and_keeps_the_trail(world):
+    from mijnportfolio.application.examination import corrections
+    from mijnportfolio.domain.examination.assessment import CorrectionNotValid
+    from mijnportfolio.domain.organisations import Role
+    from mijnportfolio.domain.permissions import Actor
+
+    _finished(world)
+    assert world.committed_attempts()[0].result_passed is False
+    [c2] = criteria_of(world, 1)
+    final = next(a for a in world.factory.store.tables["assessments"].values() if a.planning_id == plannings(world)[1].id)
+    admin = Actor(user_id=999, role=Role.ADMIN)
+    with pytest.raises(CorrectionNotValid) as info:
+        corrections.correct_assessment(world.factory(), admin, world.clock, final.id, {c2: ("4", "")},
+                                       corrections.Decision(date="31-02-2027", reference="", reason=""))
+    assert set(info.value.by_field) == {"decision_date", "decision_reference", "decision_reason"}
+    done = corrections.correct_assessment(world.factory(), admin, world.clock, final.id, {c2: ("4", "")},
+                                          corrections.Decision(date="01-03-2027", reference="EC-7", reason="Bezwaar toegekend."))
+    assert done.outcome.passed is True and world.committed_attempts()[0].result_passed is True
+    [record] = world.factory.store.tables["corrections"].values()
+    assert record.before == {str(c2): [1, "Zwak"]} and record.after == {str(c2): [4, ""]}
+    assert record.decision_reference == "EC-7" and record.corrected_by_id == 999
+    assert any("gecorrigeerd" in m.subject for m in world.outbox())
+
+
+def test_only_admins_correct_results(world):
+    from mijnportfolio.application.examination import corrections
+    from mijnportfolio.domain.errors import PermissionDenied
+
+    _finished(world)
+    final = next(iter(world.factory.store.tables["assessments"].values()))
+    with pytest.raises(PermissionDenied):
+        corrections.correction_form(world.factory(), world.actor("supervisor"), final.id)
