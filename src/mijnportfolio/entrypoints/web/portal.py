@@ -31,6 +31,7 @@ bp = Blueprint("portal", __name__)
 PHOTO_AGAIN = "Kies de foto daarna opnieuw: een gekozen bestand blijft na een fout niet bewaard."
 #: Where 'Mijn berichten' lives (the messages context builds it); linked by path until it exists.
 MESSAGES_PATH = "/berichten"
+MESSAGES_ENDPOINT = "messages.inbox"
 
 
 class ProfileForm(FlaskForm):
@@ -46,34 +47,25 @@ class ProfileForm(FlaskForm):
 
 
 def _messages_context() -> dict[str, Any]:
-    """The counts of 'Mijn berichten' once the messages context provides them; until then the
-    tab links to its page."""
-    counts = None
-    summary = False
-    if importlib.util.find_spec("mijnportfolio.application.messages") is not None:
-        from flask import current_app
-
-        try:
-            current_app.jinja_env.get_template("messages/_summary.html")
-        except TemplateNotFound:
-            summary = False
-        else:
-            from mijnportfolio.application import messages
-
-            counter = getattr(messages, "message_counts", None)
-            if counter is not None:
-                counts = counter(container().uow(), actor())
-                summary = True
-    return {"message_counts": counts, "messages_summary": summary, "messages_url": _messages_url()}
-
-
-def _messages_url() -> str:
+    """The counts of 'Mijn berichten' (the messages context's summary) once that context is there:
+    its use case, its macro and its pages; until then the tab links to its path."""
     from flask import current_app
 
-    for endpoint in ("messages.index", "messages.inbox"):
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint)
-    return MESSAGES_PATH
+    if MESSAGES_ENDPOINT not in current_app.view_functions:
+        return {"message_counts": None, "messages_summary": False, "messages_url": MESSAGES_PATH}
+    url = url_for(MESSAGES_ENDPOINT)
+    if importlib.util.find_spec("mijnportfolio.application.messages") is None:
+        return {"message_counts": None, "messages_summary": False, "messages_url": url}
+    from mijnportfolio.application import messages
+
+    counter = getattr(messages, "message_counts", None)
+    try:
+        current_app.jinja_env.get_template("messages/_summary.html")
+    except TemplateNotFound:
+        counter = None
+    if counter is None:
+        return {"message_counts": None, "messages_summary": False, "messages_url": url}
+    return {"message_counts": counter(container().uow(), actor()), "messages_summary": True, "messages_url": url}
 
 
 def render_portal(form: ProfileForm | None = None, error: str | None = None, status: int = 200):
