@@ -15,7 +15,9 @@ from mijnportfolio.adapters.pdf import Fpdf2AssessmentPdfWriter
 from mijnportfolio.adapters.queries_assessments import SqlAlchemyAssessmentQueries
 from mijnportfolio.adapters.queries_catalogue import SqlAlchemyCatalogueQueries
 from mijnportfolio.adapters.queries_dashboard import SqlAlchemyDashboardQuery
+from mijnportfolio.adapters.queries_messages import SqlAlchemyMessageQuery
 from mijnportfolio.adapters.queries_overview import SqlAlchemyOverviewQuery
+from mijnportfolio.adapters.queries_questionnaires import SqlAlchemyQuestionnaireQuery
 from mijnportfolio.adapters.queries_students import SqlAlchemyStudentListQuery
 from mijnportfolio.adapters.queries_users import SqlAlchemyStaffUserQueries
 from mijnportfolio.adapters.tabular import CsvXlsxReader
@@ -40,6 +42,8 @@ class Container(containers.DeclarativeContainer):
     student_list_query = providers.Singleton(SqlAlchemyStudentListQuery, engine)
     overview_query = providers.Singleton(SqlAlchemyOverviewQuery, engine)
     dashboard_query = providers.Singleton(SqlAlchemyDashboardQuery, engine)
+    message_query = providers.Singleton(SqlAlchemyMessageQuery, engine)
+    questionnaire_query = providers.Singleton(SqlAlchemyQuestionnaireQuery, engine)
     assessment_queries = providers.Singleton(SqlAlchemyAssessmentQueries, engine)
 
     tabular_reader = providers.Singleton(CsvXlsxReader)

@@ -127,6 +127,11 @@ def _register_blueprints(app: Flask) -> None:
     for module in (account, impersonation, portal):
         app.register_blueprint(module.bp)
 
+    from . import messages, questionnaires
+
+    for module in (messages, questionnaires):
+        app.register_blueprint(module.bp)
+
 
 def _register_error_handlers(app: Flask) -> None:
     def page(status: int, title: str, text: str):

@@ -19,6 +19,7 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField
 
 from mijnportfolio.adapters.export_students import students_csv, students_xlsx
 from mijnportfolio.application import student_list
+from mijnportfolio.application.messages import message_counts
 from mijnportfolio.application.examination.attempts import student_exams
 from mijnportfolio.application import students as use_cases
 from mijnportfolio.application.groups import ACTION_LABELS
@@ -108,6 +109,7 @@ def _render_list(mine: bool):
         "students/list.html",
         title="Mijn Portfolio" if mine else "Portfolio's",
         mine=mine,
+        message_counts=message_counts(container().message_query(), a) if mine else None,
         result=result,
         options=options,
         sort=sort,

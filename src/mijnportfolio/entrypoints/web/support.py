@@ -138,6 +138,7 @@ def nav_items() -> list[tuple[str, str, str]]:
     else:
         items.append((_("Portfolio's"), url_for("students.portfolios"), "students.portfolios"))
         items.append((_("Mijn Portfolio"), url_for("students.my_portfolio"), "students.my_portfolio"))
+    items.append((_("Mijn berichten"), url_for("messages.inbox"), "messages.inbox"))
     if may(Permission.EDIT_CATALOGUE):
         items.append((_("Opleidingen"), url_for("catalogue.programmes"), "catalogue.programmes"))
     if may(Permission.MANAGE_ORGANISATIONS):
@@ -149,6 +150,9 @@ def nav_items() -> list[tuple[str, str, str]]:
     if may(Permission.CORRECT_RESULTS):
         items.append((_("Correcties"), url_for("examination.audit"), "examination.audit"))
         items.append((_("Kalibratie"), url_for("examination.calibration"), "examination.calibration"))
+    if any(may(p) for p in (Permission.EDIT_QUESTIONNAIRES, Permission.ANSWER_QUESTIONNAIRES,
+                            Permission.VIEW_QUESTIONNAIRE_RESPONSES)):
+        items.append((_("Vragenlijsten"), url_for("questionnaires.index"), "questionnaires.index"))
     items.append((_("Mijn agenda"), url_for("examination.calendar_settings"), "examination.calendar_settings"))
     items.append((_("Veelgestelde vragen"), url_for("faq.index"), "faq.index"))
     items.append((_("Mijn account"), url_for("account.index"), "account.index"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from mijnportfolio.application.examination import dashboard as use_cases
+from mijnportfolio.application.messages import message_counts
 from mijnportfolio.application.ports.examination import DashboardFilters
 from mijnportfolio.domain.permissions import Permission
 
@@ -28,7 +29,7 @@ def dashboard():
         student_id=int_or_none(request.args.get("student")),
     )
     board = use_cases.examiner_dashboard(c.dashboard_query(), a, c.clock(), filters)
-    context: dict = {"board": board, "planner": None}
+    context: dict = {"board": board, "planner": None, "message_counts": message_counts(c.message_query(), a)}
     if use_cases.may_see_planner_matrix(c.uow(), a):
         context["planner"] = matrix_context(filters.programme_id)
     return render_template("examination/dashboard.html", args=request.args, **context)
