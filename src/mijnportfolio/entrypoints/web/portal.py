@@ -93,7 +93,8 @@ def render_portal(form: ProfileForm | None = None, error: str | None = None, sta
     elif tab is use_cases.Tab.INSTRUMENTS:
         context["instruments"] = use_cases.instruments(c.uow(), a, c.clock(), student_id)
         context["Stage"] = use_cases.Stage
-    elif tab is use_cases.Tab.MESSAGES:
+    if tab in (use_cases.Tab.OVERVIEW, use_cases.Tab.MESSAGES) and not looking_along:
+        # 'Mijn berichten' on the start page (manual 4): how many are new, how many in all.
         context.update(_messages_context())
     return render_template("portal/portal.html", **context), status
 
