@@ -139,7 +139,10 @@ def test_a_student_saves_their_profile_and_photo_and_sees_them_back(demo):
     assert "Dorpsstraat 12a" in overview and "1234 AB" in overview and "Utrecht" in overview
     # Whoever may see the student sees the photo; someone who may not, does not.
     student_id = ids(demo)["100001"]
-    assert client_of(demo, "begeleider@demo.nl").get(f"/portfolios/{student_id}/foto").data == PNG
+    supervisor = client_of(demo, "begeleider@demo.nl")
+    assert supervisor.get(f"/portfolios/{student_id}/foto").data == PNG
+    staff_page = text(supervisor.get(f"/portfolios/{student_id}"))
+    assert "Dorpsstraat 12a" in staff_page and 'alt="Foto van Demostudent 1"' in staff_page
     assert client_of(demo, "begeleider2@demo.nl").get(f"/portfolios/{student_id}/foto").status_code == 404
     assert client_of(demo, "student2@demo.nl").get(f"/portfolios/{student_id}/foto").status_code == 404
 
