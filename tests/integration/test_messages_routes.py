@@ -102,7 +102,8 @@ def test_a_crafted_post_to_someone_the_student_may_not_write_to_is_refused_and_n
     response = send(student, [user_id(app, "begeleider2@demo.nl")])  # not one of student 1's begeleiders
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Aan Britt van Dam mag je geen bericht sturen. Er is niets verstuurd." in html
+    assert "Aan een van de gekozen ontvangers mag je geen bericht sturen. Er is niets verstuurd." in html
+    assert "Britt" not in html  # whom an id belongs to stays unsaid
     assert message_rows(app) == 0
     response = send(student, [user_id(app, "student2@demo.nl")])
     assert response.status_code == 422 and message_rows(app) == 0
@@ -262,3 +263,16 @@ def test_the_message_lists_and_the_choices_take_a_fixed_number_of_statements(dem
     assert _count_statements(engine, lambda: messages.message_counts(query, student)) == 1
     assert _count_statements(engine, lambda: messages.recipient_options(query, supervisor)) == 3
     assert messages.message_counts(query, student) == messages.MessageCounts(new=count, total=count)
+
+
+def test_ids_beyond_what_the_database_stores_are_not_found_rather_than_an_error(demo_any):
+    app = demo_any
+    client = client_of(app, "begeleider@demo.nl")
+    big = "9" * 25
+    for url in (f"/berichten/{big}", f"/berichten/{big}/beantwoorden", f"/berichten/{big}/allen-beantwoorden"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/berichten?page={big}").status_code == 200
+    assert client.get(f"/berichten/nieuw?aan={big}").status_code == 200
+    response = send(client, [int(big)], group_id=big, reply_to=big)
+    assert response.status_code in (404, 422)
+    assert message_rows(app) == 0

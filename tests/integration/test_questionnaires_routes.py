@@ -313,3 +313,18 @@ def test_the_questionnaire_read_models_take_a_fixed_number_of_statements(assigne
     assert rows[0].submitted == responses
     # questionnaire with its questions (2), the responses with their answers (2), the assigned count (1)
     assert len(statements) - listing == 5
+
+
+def test_ids_beyond_what_the_database_stores_are_not_found_rather_than_an_error(assigned):
+    app, admin, qid, _ = assigned
+    big = "9" * 25
+    for url in (f"/vragenlijsten/{big}", f"/vragenlijsten/{big}/antwoorden", f"/vragenlijsten/{qid}/antwoorden/{big}",
+                f"/vragenlijsten/{qid}/vragen/{big}/bewerken"):
+        assert admin.get(url).status_code == 404, url
+    response = post_form(admin, f"/vragenlijsten/{qid}/toewijzen", {"student_ids": [big], "group_ids": [big]})
+    assert response.status_code == 422
+    assert "Een gekozen student bestaat niet (meer)." in response.get_data(as_text=True)
+    assert post_form(admin, f"/vragenlijsten/{qid}/toewijzingen/{big}/verwijderen", {},
+                     form_url=f"/vragenlijsten/{qid}").status_code == 404
+    student = client_of(app, "student1@demo.nl")
+    assert student.get(f"/vragenlijsten/{big}/invullen").status_code == 404

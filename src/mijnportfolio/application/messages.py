@@ -45,6 +45,7 @@ __all__ = [
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 100_000  # a page number from a URL beyond any real inbox
 NOT_FOUND = "Dit bericht bestaat niet of is niet aan jou gericht."
 GROUP_NOT_FOUND = "Deze deelnemergroep bestaat niet of je hebt er geen toegang toe."
 GROUP_EMPTY = "In deze deelnemergroep zit geen student aan wie je een bericht mag sturen."
@@ -67,7 +68,7 @@ def _page_size(per_page: int) -> int:
 def inbox(query: MessageQuery, actor: Actor, page: int = 1, per_page: int = DEFAULT_PAGE_SIZE) -> InboxPage:
     """Received messages, newest first; a page beyond the last shows the last."""
     size = _page_size(per_page)
-    result = query.inbox(actor.user_id, max(1, page), size)
+    result = query.inbox(actor.user_id, min(MAX_PAGE, max(1, page)), size)
     if not result.rows and result.total and page > result.pages:
         result = query.inbox(actor.user_id, result.pages, size)
     return result
@@ -76,7 +77,7 @@ def inbox(query: MessageQuery, actor: Actor, page: int = 1, per_page: int = DEFA
 def sent_messages(query: MessageQuery, actor: Actor, page: int = 1, per_page: int = DEFAULT_PAGE_SIZE) -> SentPage:
     """Sent messages, newest first, with how many recipients have read each."""
     size = _page_size(per_page)
-    result = query.sent(actor.user_id, max(1, page), size)
+    result = query.sent(actor.user_id, min(MAX_PAGE, max(1, page)), size)
     if not result.rows and result.total and page > result.pages:
         result = query.sent(actor.user_id, result.pages, size)
     return result
@@ -87,10 +88,15 @@ def sent_messages(query: MessageQuery, actor: Actor, page: int = 1, per_page: in
 
 @attrs.frozen
 class RecipientChoices:
-    """The people (user id, name and role) and the groups the actor may write to."""
+    """Whom the actor may write to: staff and students (user id, name and role), and groups."""
 
-    people: tuple[Option, ...]
+    staff: tuple[Option, ...]
+    students: tuple[Option, ...]
     groups: tuple[Option, ...]
+
+    @property
+    def people(self) -> tuple[Option, ...]:
+        return self.staff + self.students
 
 
 def may_write_to_groups(actor: Actor) -> bool:
@@ -114,13 +120,15 @@ def recipient_options(query: MessageQuery, actor: Actor) -> RecipientChoices:
         found = query.candidates(actor.organisation_id, include_students=False, students_linked_to=None)
     else:
         found = query.candidates(actor.organisation_id, include_students=True, students_linked_to=actor.user_id)
-    people = tuple(
-        Option(p.user_id, _label(p)) for p in found if may_write_to(actor, p, writer_student=writer_student)
-    )
+    allowed = [p for p in found if may_write_to(actor, p, writer_student=writer_student)]
     groups: tuple[Option, ...] = ()
     if may_write_to_groups(actor):
         groups = tuple(query.groups(None if actor.is_admin else actor.organisation_id))
-    return RecipientChoices(people=people, groups=groups)
+    return RecipientChoices(
+        staff=tuple(Option(p.user_id, _label(p)) for p in allowed if p.role is not Role.STUDENT),
+        students=tuple(Option(p.user_id, _label(p)) for p in allowed if p.role is Role.STUDENT),
+        groups=groups,
+    )
 
 
 def _writer_student(uow: UnitOfWork, actor: Actor) -> StudentFacts | None:
@@ -186,8 +194,7 @@ def send_message(
 
         refused = [i for i in chosen if not allowed(i)]
         if refused:
-            names = [people[i].name if i in people else f"onbekende ontvanger ({i})" for i in refused]
-            errors.append(RecipientNotAllowed(not_allowed_message(names), field="recipients"))
+            errors.append(RecipientNotAllowed(not_allowed_message(len(refused)), field="recipients"))
         # A group expands to its students the writer may write to; the others are simply not in it.
         from_group = [i for i in members if i != actor.user_id and allowed(i)]
         if members and not from_group:

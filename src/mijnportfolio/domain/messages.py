@@ -187,9 +187,10 @@ def check_recipient_count(count: int) -> None:
         )
 
 
-def not_allowed_message(names: list[str]) -> str:
-    shown = ", ".join(names[:5]) + (f" en {len(names) - 5} anderen" if len(names) > 5 else "")
-    return f"Aan {shown} mag je geen bericht sturen. Er is niets verstuurd."
+def not_allowed_message(count: int) -> str:
+    """Says how many, not who: a crafted form must not learn the names behind other user ids."""
+    who = "een van de gekozen ontvangers" if count == 1 else f"{count} van de gekozen ontvangers"
+    return f"Aan {who} mag je geen bericht sturen. Er is niets verstuurd."
 
 
 def reply_subject(subject: str) -> str:

@@ -7,7 +7,7 @@ import functools
 import re
 from typing import Any, Callable
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -15,16 +15,35 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from mijnportfolio.application import messages as use_cases
-from mijnportfolio.domain.errors import PermissionDenied
+from mijnportfolio.domain.errors import DomainError, PermissionDenied
 from mijnportfolio.domain.messages import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, NothingToReplyTo
 
 from .support import actor, container, external_url, page_args
-from .views import Required, form_page, int_or_none
+from .views import EXPIRED, NOT_SAVED, Required, int_or_none, show_domain_error
 
 bp = Blueprint("messages", __name__)
 
+#: The largest id the database stores; a larger one in a URL or form is a record that does not
+#: exist (PostgreSQL would refuse to even compare it with an INTEGER column).
+MAX_ID = 2**31 - 1
+
+
+def bounded_id(value: object) -> int | None:
+    """An id from a form: None when empty or not a number, 0 (no record) when out of range."""
+    number = int_or_none(value)
+    if number is None:
+        return None
+    return number if 0 < number <= MAX_ID else 0
+
+
+@bp.before_request
+def ids_in_range():
+    if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)
+
 #: The session key of looking along ("meekijken"), set by the impersonation blueprint.
 IMPERSONATION_KEY = "impersonation"
+NOT_SENT = "Niet verstuurd: verbeter de gemarkeerde velden."
 LOOKING_ALONG = (
     "Tijdens het meekijken zijn de berichten van de student niet zichtbaar: berichten zijn "
     "persoonlijk. Stop met meekijken om je eigen berichten te lezen."
@@ -123,7 +142,13 @@ class MessageForm(FlaskForm):
 
 
 def _fill(form: MessageForm, choices: use_cases.RecipientChoices) -> None:
-    form.recipients.choices = [(str(o.value), o.label) for o in choices.people]
+    staff = [(str(o.value), o.label) for o in choices.staff]
+    students = [(str(o.value), o.label) for o in choices.students]
+    if staff and students:
+        # Two labelled groups in the list; WTForms renders a dict as <optgroup>s.
+        form.recipients.choices = {"Begeleiders en medewerkers": staff, "Studenten": students}
+    else:
+        form.recipients.choices = staff or students
     if choices.groups:
         form.group_id.choices = [("", "— geen —")] + [(str(o.value), o.label) for o in choices.groups]
     else:
@@ -131,12 +156,7 @@ def _fill(form: MessageForm, choices: use_cases.RecipientChoices) -> None:
 
 
 def _ids(values: list[str] | None) -> tuple[int, ...]:
-    found = []
-    for value in (values or [])[:1000]:
-        number = int_or_none(value)
-        if number is not None:
-            found.append(number)
-    return tuple(found)
+    return tuple(i for i in (bounded_id(v) for v in (values or [])[:1000]) if i is not None)
 
 
 def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | None = None, original=None):
@@ -144,7 +164,7 @@ def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | Non
     a = actor()
 
     def save() -> str:
-        group_id = int_or_none(form.group_id.data) if "group_id" in form else None
+        group_id = bounded_id(form.group_id.data) if "group_id" in form else None
         message_id = use_cases.send_message(
             c.uow(), a, c.clock(),
             use_cases.NewMessage(
@@ -152,27 +172,44 @@ def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | Non
                 subject=form.subject.data,
                 body=form.body.data,
                 group_id=group_id,
-                reply_to_id=int_or_none(form.reply_to.data),
+                reply_to_id=bounded_id(form.reply_to.data),
             ),
             message_url=lambda i: external_url("messages.show", message_id=i),
         )
         return url_for("messages.show", message_id=message_id)
 
-    return form_page(
-        form, save, template="messages/form.html", success="Je bericht is verstuurd.", invalid_status=422,
+    context = dict(
         title=title, reply=reply, original=original, can_choose=bool(form.recipients.choices) or "group_id" in form,
     )
+    error: str | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            target = save()
+        except DomainError as exc:
+            error = show_domain_error(form, exc)  # NotFound and PermissionDenied go on to 404/403
+            if error == NOT_SAVED:
+                error = NOT_SENT
+            status = 422
+        else:
+            flash("Je bericht is verstuurd.", "success")
+            return redirect(target)
+    elif request.method == "POST":
+        status = 422
+        error = EXPIRED if "csrf_token" in form.errors else NOT_SENT
+    return render_template("messages/form.html", form=form, error=error, **context), status
 
 
 @bp.route("/berichten/nieuw", methods=["GET", "POST"])
 @messages_view
 def new():
     form = MessageForm()
-    _fill(form, use_cases.recipient_options(container().message_query(), actor()))
+    choices = use_cases.recipient_options(container().message_query(), actor())
+    _fill(form, choices)
     form.reply_to.data = ""  # a new message answers nothing
     if request.method == "GET":
-        wanted = int_or_none(request.args.get("aan"))
-        if wanted is not None and str(wanted) in {v for v, _ in form.recipients.choices}:
+        wanted = bounded_id(request.args.get("aan"))
+        if wanted is not None and str(wanted) in {str(o.value) for o in choices.people}:
             form.recipients.data = [str(wanted)]
     return _compose(form, title="Nieuw bericht")
 

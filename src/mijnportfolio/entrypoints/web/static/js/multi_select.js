@@ -45,6 +45,10 @@
       Array.prototype.forEach.call(select.options, function (option) {
         option.hidden = !!needle && option.text.toLowerCase().indexOf(needle) === -1;
       });
+      // A heading (<optgroup>) without a visible name under it goes too.
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
     });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); select.focus(); }
