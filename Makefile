@@ -46,7 +46,7 @@ test-e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/e2e
 
 bench: $(STAMP)
-	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/run.py --students $(if $(BENCH_STUDENTS),$(BENCH_STUDENTS),5000)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

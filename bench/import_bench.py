@@ -2,7 +2,7 @@
 as the web wizard, on a fresh SQLite file.
 
 Targets: preview under 5 s, import under 10 s, peak memory under 300 MB.
-Run with `make bench` (or `.venv/bin/python bench/import_bench.py [ROWS]`).
+Run with `make bench` (part of bench/run.py) or `.venv/bin/python bench/import_bench.py [ROWS] [--json]`.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def make_csv(rows: int) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def main() -> int:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+def run(rows: int = 10_000) -> dict:
+    """Preview and import ``rows`` rows on a fresh SQLite file; the timings, counts and peak memory."""
     tmp = Path(tempfile.mkdtemp(prefix="import-bench-"))
     engine = make_engine(f"sqlite:///{tmp / 'bench.db'}")
     start_mappers()
@@ -84,14 +84,31 @@ def main() -> int:
     t2 = time.perf_counter()
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(f"rows={rows} file={len(data) / 1024 / 1024:.1f} MB")
-    print(f"preview: {t1 - t0:.2f} s (upload, mapping, choices, preview; to create={preview.create_count}, "
-          f"errors={preview.error_count})")
-    print(f"import:  {t2 - t1:.2f} s ({result.summary_line()})")
-    print(f"peak memory (ru_maxrss, whole process): {peak_mb:.0f} MB")
-    ok = (t1 - t0) < 5 and (t2 - t1) < 10 and peak_mb < 300 and result.created == rows
-    print("OK: within the targets (preview < 5 s, import < 10 s, < 300 MB)" if ok else "NOT within the targets")
     engine.dispose()
+    ok = (t1 - t0) < 5 and (t2 - t1) < 10 and peak_mb < 300 and result.created == rows
+    return {
+        "rows": rows, "file_mb": round(len(data) / 1024 / 1024, 1), "preview_s": round(t1 - t0, 2),
+        "import_s": round(t2 - t1, 2), "peak_mb": round(peak_mb), "created": result.created,
+        "to_create": preview.create_count, "errors": preview.error_count, "summary": result.summary_line(), "ok": ok,
+    }
+
+
+def main() -> int:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = int(args[0]) if args else 10_000
+    figures = run(rows)
+    if "--json" in sys.argv:
+        import json
+
+        print("BENCH_JSON " + json.dumps(figures))
+        return 0 if figures["ok"] else 1
+    print(f"rows={rows} file={figures['file_mb']:.1f} MB")
+    print(f"preview: {figures['preview_s']:.2f} s (upload, mapping, choices, preview; to create={figures['to_create']}, "
+          f"errors={figures['errors']})")
+    print(f"import:  {figures['import_s']:.2f} s ({figures['summary']})")
+    print(f"peak memory (ru_maxrss, whole process): {figures['peak_mb']:.0f} MB")
+    ok = figures["ok"]
+    print("OK: within the targets (preview < 5 s, import < 10 s, < 300 MB)" if ok else "NOT within the targets")
     return 0 if ok else 1
 
 

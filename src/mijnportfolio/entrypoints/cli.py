@@ -83,6 +83,30 @@ def seed_demo_command() -> None:
     click.echo(report)
 
 
+@main.command("seed-bench")
+@click.option("--students", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--programmes", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--exams", type=click.IntRange(min=1), default=12, show_default=True, help="Exams per programme.")
+@click.option("--parts", type=click.IntRange(min=1), default=3, show_default=True, help="Parts per exam.")
+@click.option("--seed", type=int, default=1, show_default=True)
+def seed_bench_command(students: int, programmes: int, exams: int, parts: int, seed: int) -> None:
+    """Load a large benchmark organisation ("Bench ROC", password bench1234). Refused in production."""
+    from mijnportfolio.adapters.bench_seed import BENCH_PASSWORD, BenchSeedRefused, seed_bench
+
+    settings = current_app.config["MIJNPORTFOLIO_SETTINGS"]
+    if settings.is_production:
+        click.echo("seed-bench is geweigerd: MIJNPORTFOLIO_ENV=production.", err=True)
+        sys.exit(2)
+    c = _container()
+    try:
+        report = seed_bench(c.engine(), c.hasher().hash(BENCH_PASSWORD), c.clock().now(), students=students,
+                            programmes=programmes, exams=exams, parts=parts, seed=seed, production=settings.is_production)
+    except BenchSeedRefused as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(report.summary_line())
+
+
 outbox = AppGroup("outbox", help="Queued e-mail.")
 main.add_command(outbox)
 
