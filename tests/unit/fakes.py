@@ -298,10 +298,12 @@ class FakeAttemptRepository(FakeRepository):
 class FakeAssessmentRepository(FakeRepository):
     def _number_children(self) -> None:
         for assessment in self.rows.values():
-            for child in [*assessment.scores, *assessment.files]:
-                if child.id is None:
-                    child.id = next(self.store.ids)
-                child.assessment_id = assessment.id
+            for score in assessment.scores:
+                score.assessment_id = assessment.id
+            for file in assessment.files:
+                if file.id is None:
+                    file.id = next(self.store.ids)
+                file.assessment_id = assessment.id
 
     def add(self, assessment) -> None:
         super().add(assessment)
@@ -355,6 +357,134 @@ class FakeCalendarWriter:
         return "\n".join(lines).encode()
 
 
+
+class FakeImpersonationSessionRepository(FakeRepository):
+    """Sessions of looking along; the log reads names from the fake users and students."""
+
+    def log_page(self, q, page: int, per_page: int):
+        from mijnportfolio.application.ports.portal import ImpersonationLogPage, ImpersonationLogRow, page_count
+        from mijnportfolio.domain.values import search_text
+
+        rows = []
+        for record in self.rows.values():
+            staff = self.uow.users.get(record.staff_user_id)
+            student = self.uow.students.get(record.student_id)
+            haystack = search_text(
+                staff.sort_name, staff.email, student.user.sort_name, student.user.email, student.student_number
+            )
+            if not all(word in haystack for word in search_text((q or "").strip()).split()):
+                continue
+            rows.append(ImpersonationLogRow(
+                id=record.id, staff_name=staff.full_name, staff_email=staff.email, staff_role=staff.role.value,
+                student_id=student.id, student_name=student.full_name, student_number=student.student_number,
+                started_at=record.started_at, expires_at=record.expires_at, ended_at=record.ended_at,
+                end_reason=record.end_reason,
+            ))
+        rows.sort(key=lambda r: (r.started_at, r.id), reverse=True)
+        pages = page_count(len(rows), per_page)
+        page = min(max(1, page), pages)
+        return ImpersonationLogPage(
+            rows=tuple(rows[(page - 1) * per_page : page * per_page]), total=len(rows), page=page, pages=pages
+        )
+
+
+class FakeStaffContactRepository(FakeRepository):
+    key_attr = "user_id"
+
+
+class FakeMessageRepository(FakeRepository):
+    """Messages with their recipients; facts of correspondents from the fake users and students."""
+
+    def _number_recipients(self) -> None:
+        for message in self.rows.values():
+            for recipient in message.recipients:
+                if recipient.id is None:
+                    recipient.id = next(self.store.ids)
+                recipient.message_id = message.id
+
+    def add(self, message) -> None:
+        super().add(message)
+        self._number_recipients()
+
+    def in_thread(self, thread_id: int):
+        return sorted(
+            (m for m in self.rows.values() if m.id == thread_id or m.thread_id == thread_id),
+            key=lambda m: (m.sent_at, m.id),
+        )
+
+    def correspondents(self, user_ids):
+        from mijnportfolio.domain.messages import Correspondent
+
+        found = []
+        for user in sorted(self.uow.users.list_by_ids(user_ids), key=lambda u: (u.sort_name, u.id)):
+            student = self.uow.students.get_by_user_id(user.id)
+            facts = student.facts(self.uow.attempts.examiner_ids_of_student(student.id)) if student else None
+            found.append(Correspondent(
+                user_id=user.id, role=user.role, organisation_id=user.organisation_id, name=user.full_name,
+                email=user.email, active=user.active, student=facts,
+            ))
+        return found
+
+    def group_member_user_ids(self, group_id: int):
+        return sorted(
+            s.user.id for s in self.uow.students.all() if s.active and any(g.id == group_id for g in s.groups)
+        )
+
+    def counts(self, user_id: int):
+        from mijnportfolio.application.ports.messages import MessageCounts
+
+        mine = [m.recipient(user_id) for m in self.rows.values() if m.recipient(user_id) is not None]
+        return MessageCounts(new=sum(1 for r in mine if r.read_at is None), total=len(mine))
+
+
+class FakeQuestionnaireRepository(FakeRepository):
+    def _number_questions(self) -> None:
+        for questionnaire in self.rows.values():
+            for question in questionnaire.questions:
+                if question.id is None:
+                    question.id = next(self.store.ids)
+                question.questionnaire_id = questionnaire.id
+
+    def add(self, questionnaire) -> None:
+        super().add(questionnaire)
+        self._number_questions()
+
+    def is_answered(self, questionnaire_id: int) -> bool:
+        return any(r.questionnaire_id == questionnaire_id for r in self.uow.questionnaire_responses.all())
+
+
+class FakeQuestionnaireAssignmentRepository(FakeRepository):
+    def for_questionnaire(self, questionnaire_id: int):
+        return sorted((a for a in self.rows.values() if a.questionnaire_id == questionnaire_id), key=lambda a: a.id)
+
+    def for_student(self, questionnaire_id: int, student_id: int, group_ids):
+        groups = set(group_ids)
+        return sorted(
+            (a for a in self.rows.values() if a.questionnaire_id == questionnaire_id
+             and (a.student_id == student_id or (a.group_id is not None and a.group_id in groups))),
+            key=lambda a: a.id,
+        )
+
+
+class FakeQuestionnaireResponseRepository(FakeRepository):
+    def _number_answers(self) -> None:
+        for response in self.rows.values():
+            for answer in response.answers:
+                if answer.id is None:
+                    answer.id = next(self.store.ids)
+                answer.response_id = response.id
+
+    def add(self, response) -> None:
+        super().add(response)
+        self._number_answers()
+
+    def of_student(self, questionnaire_id: int, student_id: int):
+        return next(
+            (r for r in self.rows.values() if r.questionnaire_id == questionnaire_id and r.student_id == student_id),
+            None,
+        )
+
+
 class FakeUnitOfWork:
     """One transaction on the in-memory store: changes are made on a private copy of the
     tables and become visible to others (and to the tests' ``store.tables``) only on
@@ -380,6 +510,12 @@ class FakeUnitOfWork:
         self.calendar_feeds = FakeCalendarFeedRepository(self, "calendar_feeds")
         self.assessments = FakeAssessmentRepository(self, "assessments")
         self.corrections = FakeCorrectionRepository(self, "corrections")
+        self.impersonations = FakeImpersonationSessionRepository(self, "impersonations")
+        self.staff_contacts = FakeStaffContactRepository(self, "staff_contacts")
+        self.messages = FakeMessageRepository(self, "messages")
+        self.questionnaires = FakeQuestionnaireRepository(self, "questionnaires")
+        self.questionnaire_assignments = FakeQuestionnaireAssignmentRepository(self, "questionnaire_assignments")
+        self.questionnaire_responses = FakeQuestionnaireResponseRepository(self, "questionnaire_responses")
         self.student_import = FakeStudentImportStore(self)
         self.committed = 0
         self.rolled_back = 0
@@ -414,6 +550,9 @@ class FakeUnitOfWork:
         self.attempts._number_plannings()
         self.assessments._number_children()
         self.attempts.check_unique()
+        self.messages._number_recipients()
+        self.questionnaires._number_questions()
+        self.questionnaire_responses._number_answers()
 
 
 class FakeUnitOfWorkFactory:

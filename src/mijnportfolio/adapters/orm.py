@@ -23,10 +23,21 @@ from mijnportfolio.domain.catalogue import (
     Programme,
     WorkProcess,
 )
+from mijnportfolio.domain.account import StaffContact
 from mijnportfolio.domain.faq import FaqItem
+from mijnportfolio.domain.impersonation import EndReason, ImpersonationSession
 from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
+from mijnportfolio.domain.messages import Message, MessageRecipient
 from mijnportfolio.domain.organisations import Organisation, Role, User
+from mijnportfolio.domain.questionnaires import (
+    Answer,
+    Assignment,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireResponse,
+)
 from mijnportfolio.domain.scores import (
     DEFAULT_JUSTIFICATION_RULE,
     DEFAULT_PASS_MARK,
@@ -287,6 +298,11 @@ students = sa.Table(
     sa.Column("cohort", sa.String(50), index=True),
     sa.Column("phone", sa.String(50)),
     sa.Column("introduction", sa.Text),
+    sa.Column("street", sa.String(200)),
+    sa.Column("postcode", sa.String(10)),
+    sa.Column("city", sa.String(100)),
+    sa.Column("photo_key", sa.String(255)),
+    sa.Column("photo_type", sa.String(50)),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.UniqueConstraint("organisation_id", "student_number", name="uq_students_organisation_number"),
@@ -405,12 +421,11 @@ assessments = sa.Table(
 assessment_scores = sa.Table(
     "assessment_scores",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("assessment_id", sa.ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("criterion_id", sa.ForeignKey("criteria.id"), nullable=False, index=True),
+    # The natural key: the ORM then writes all scores of a save in one executemany.
+    sa.Column("assessment_id", sa.ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("criterion_id", sa.ForeignKey("criteria.id"), primary_key=True, index=True),
     sa.Column("score", ScoreType),
     sa.Column("justification", sa.Text, nullable=False, default=""),
-    sa.UniqueConstraint("assessment_id", "criterion_id", name="uq_assessment_scores_assessment_criterion"),
     sa.CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_1_to_5"),
 )
 
@@ -447,6 +462,119 @@ calendar_feeds = sa.Table(
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The student portal: every session of looking along, and the staff's own contact details.
+impersonation_sessions = sa.Table(
+    "impersonation_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("staff_user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("student_id", sa.ForeignKey("students.id"), nullable=False, index=True),
+    sa.Column("started_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("ended_at", UTCDateTime),
+    sa.Column("end_reason", _enum(EndReason)),
+)
+
+staff_contacts = sa.Table(
+    "staff_contacts",
+    metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("phone", sa.String(50)),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+
+# Messages (berichten): one row per message, one per recipient with that recipient's read state.
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+    sa.Column("reply_to_id", sa.ForeignKey("messages.id")),
+    sa.Column("thread_id", sa.ForeignKey("messages.id"), index=True),
+    sa.Index("ix_messages_sender_sent", "sender_id", "sent_at"),
+)
+
+message_recipients = sa.Table(
+    "message_recipients",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("message_id", sa.ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("read_at", UTCDateTime),
+    sa.UniqueConstraint("message_id", "user_id", name="uq_message_recipients_message_user"),
+    # The inbox and its counts: a user's rows, unread ones first to find.
+    sa.Index("ix_message_recipients_user_read", "user_id", "read_at"),
+)
+
+# Questionnaires (vragenlijsten): questions, assignments to students or groups, responses.
+questionnaires = sa.Table(
+    "questionnaires",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("created_at", UTCDateTime),
+    sa.Column("created_by_id", sa.ForeignKey("users.id")),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+questionnaire_questions = sa.Table(
+    "questionnaire_questions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("questionnaire_id", sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+    sa.Column("kind", _enum(QuestionKind), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("options", sa.JSON, nullable=False, default=list),
+)
+
+questionnaire_assignments = sa.Table(
+    "questionnaire_assignments",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("questionnaire_id", sa.ForeignKey("questionnaires.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("student_id", sa.ForeignKey("students.id", ondelete="CASCADE"), index=True),
+    sa.Column("group_id", sa.ForeignKey("participant_groups.id", ondelete="CASCADE"), index=True),
+    sa.Column("deadline", UTCDateTime),
+    sa.Column("assigned_at", UTCDateTime),
+    sa.Column("assigned_by_id", sa.ForeignKey("users.id")),
+    sa.UniqueConstraint("questionnaire_id", "student_id", name="uq_questionnaire_assignments_questionnaire_student"),
+    sa.UniqueConstraint("questionnaire_id", "group_id", name="uq_questionnaire_assignments_questionnaire_group"),
+    sa.CheckConstraint("(student_id IS NULL) <> (group_id IS NULL)", name="student_or_group"),
+)
+
+questionnaire_responses = sa.Table(
+    "questionnaire_responses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("questionnaire_id", sa.ForeignKey("questionnaires.id"), nullable=False),
+    sa.Column("student_id", sa.ForeignKey("students.id"), nullable=False, index=True),
+    sa.Column("started_at", UTCDateTime),
+    sa.Column("updated_at", UTCDateTime),
+    sa.Column("submitted_at", UTCDateTime),
+    sa.Column("version", sa.Integer, nullable=False),
+    # One response per student: two first saves at once cannot both create one.
+    sa.UniqueConstraint("questionnaire_id", "student_id", name="uq_questionnaire_responses_questionnaire_student"),
+)
+
+questionnaire_answers = sa.Table(
+    "questionnaire_answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("response_id", sa.ForeignKey("questionnaire_responses.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("question_id", sa.ForeignKey("questionnaire_questions.id"), nullable=False, index=True),
+    sa.Column("text", sa.Text),
+    sa.Column("choice", sa.Integer),
+    sa.Column("scale", sa.SmallInteger),
+    sa.UniqueConstraint("response_id", "question_id", name="uq_questionnaire_answers_response_question"),
+    sa.CheckConstraint("scale IS NULL OR (scale >= 1 AND scale <= 5)", name="scale_1_to_5"),
 )
 
 
@@ -559,7 +687,7 @@ def _map() -> None:
         version_id_col=assessments.c.version,
         properties={
             "scores": relationship(
-                CriterionScore, order_by=assessment_scores.c.id, cascade="all, delete-orphan", lazy="selectin",
+                CriterionScore, order_by=assessment_scores.c.criterion_id, cascade="all, delete-orphan", lazy="selectin",
                 passive_deletes=True,
             ),
             "files": relationship(
@@ -569,3 +697,41 @@ def _map() -> None:
         },
     )
     mapper_registry.map_imperatively(Correction, corrections)
+    mapper_registry.map_imperatively(ImpersonationSession, impersonation_sessions)
+    mapper_registry.map_imperatively(StaffContact, staff_contacts, version_id_col=staff_contacts.c.version)
+    mapper_registry.map_imperatively(MessageRecipient, message_recipients)
+    mapper_registry.map_imperatively(
+        Message,
+        messages,
+        properties={
+            "recipients": relationship(
+                MessageRecipient, order_by=message_recipients.c.id, cascade="all, delete-orphan", lazy="selectin",
+                passive_deletes=True,
+            )
+        },
+    )
+    mapper_registry.map_imperatively(Question, questionnaire_questions)
+    mapper_registry.map_imperatively(
+        Questionnaire,
+        questionnaires,
+        version_id_col=questionnaires.c.version,
+        properties={
+            "questions": relationship(
+                Question, order_by=questionnaire_questions.c.position, cascade="all, delete-orphan",
+                lazy="selectin", passive_deletes=True,
+            )
+        },
+    )
+    mapper_registry.map_imperatively(Assignment, questionnaire_assignments)
+    mapper_registry.map_imperatively(Answer, questionnaire_answers)
+    mapper_registry.map_imperatively(
+        QuestionnaireResponse,
+        questionnaire_responses,
+        version_id_col=questionnaire_responses.c.version,
+        properties={
+            "answers": relationship(
+                Answer, order_by=questionnaire_answers.c.id, cascade="all, delete-orphan", lazy="selectin",
+                passive_deletes=True,
+            )
+        },
+    )

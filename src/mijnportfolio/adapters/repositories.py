@@ -8,19 +8,27 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from mijnportfolio.application.ports.portal import ImpersonationLogPage, ImpersonationLogRow, page_count
+from mijnportfolio.domain.account import StaffContact
 from mijnportfolio.domain.catalogue import Exam, Module, Programme
+from mijnportfolio.domain.impersonation import ImpersonationSession
 from mijnportfolio.domain.faq import FaqItem
 from mijnportfolio.domain.imports import ImportMapping, ImportSession
 from mijnportfolio.domain.mail import OutboxMessage
+from mijnportfolio.domain.messages import Correspondent, Message
 from mijnportfolio.domain.organisations import Organisation, User
+from mijnportfolio.domain.questionnaires import Assignment, Questionnaire, QuestionnaireResponse
 from mijnportfolio.domain.students import ParticipantGroup, Student
 from mijnportfolio.domain.examination.assessment import Assessment, Correction
 from mijnportfolio.domain.examination.conflicts import Booking
 from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.tokens import CalendarFeed, UserToken
-from mijnportfolio.domain.values import display_name
+from mijnportfolio.domain.values import display_name, search_text
+
+from mijnportfolio.application.ports.messages import MessageCounts
 
 from . import orm
+from . import queries_messages
 
 
 class _Base:
@@ -344,3 +352,125 @@ class SqlAlchemyCorrectionRepository(_Base):
             return []
         t = orm.corrections.c
         return self.session.scalars(sa.select(Correction).where(t.assessment_id.in_(ids)).order_by(t.corrected_at, t.id)).all()
+
+
+# -- the student portal: looking along and the staff's contact details ---------------------------
+
+
+class SqlAlchemyImpersonationSessionRepository(_Base):
+    model = ImpersonationSession
+
+    def log_page(self, q: str | None, page: int, per_page: int) -> ImpersonationLogPage:
+        t = orm.impersonation_sessions.c
+        staff = orm.users.alias("staff")
+        student_user = orm.users.alias("student_user")
+        s = orm.students.c
+        joined = (
+            orm.impersonation_sessions.join(staff, staff.c.id == t.staff_user_id)
+            .join(orm.students, s.id == t.student_id)
+            .join(student_user, student_user.c.id == s.user_id)
+        )
+        conditions = []
+        for word in search_text((q or "").strip()).split()[:8]:
+            conditions.append(
+                sa.or_(
+                    staff.c.sort_name.contains(word, autoescape=True),
+                    staff.c.email.contains(word, autoescape=True),
+                    student_user.c.sort_name.contains(word, autoescape=True),
+                    student_user.c.email.contains(word, autoescape=True),
+                    sa.func.lower(s.student_number).contains(word, autoescape=True),
+                )
+            )
+        total = self.session.scalar(sa.select(sa.func.count()).select_from(joined).where(*conditions)) or 0
+        pages = page_count(total, per_page)
+        page = min(max(1, page), pages)
+        query = (
+            sa.select(
+                t.id, t.student_id, t.started_at, t.expires_at, t.ended_at, t.end_reason,
+                staff.c.first_name.label("staff_first"), staff.c.infix.label("staff_infix"),
+                staff.c.last_name.label("staff_last"), staff.c.email.label("staff_email"), staff.c.role.label("staff_role"),
+                student_user.c.first_name, student_user.c.infix, student_user.c.last_name, s.student_number,
+            )
+            .select_from(joined)
+            .where(*conditions)
+            .order_by(t.started_at.desc(), t.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        rows = tuple(
+            ImpersonationLogRow(
+                id=r.id, staff_name=display_name(r.staff_first, r.staff_infix, r.staff_last) or r.staff_email,
+                staff_email=r.staff_email, staff_role=str(getattr(r.staff_role, "value", r.staff_role)),
+                student_id=r.student_id, student_name=display_name(r.first_name, r.infix, r.last_name),
+                student_number=r.student_number, started_at=r.started_at, expires_at=r.expires_at,
+                ended_at=r.ended_at, end_reason=r.end_reason,
+            )
+            for r in self.session.execute(query)
+        )
+        return ImpersonationLogPage(rows=rows, total=total, page=page, pages=pages)
+
+
+class SqlAlchemyStaffContactRepository(_Base):
+    model = StaffContact
+
+
+class SqlAlchemyMessageRepository(_Base):
+    model = Message
+
+    def in_thread(self, thread_id: int) -> Sequence[Message]:
+        t = orm.messages.c
+        return self.session.scalars(
+            sa.select(Message).where(sa.or_(t.id == thread_id, t.thread_id == thread_id)).order_by(t.sent_at, t.id)
+        ).all()
+
+    def correspondents(self, user_ids: Iterable[int]) -> Sequence[Correspondent]:
+        ids = sorted(set(user_ids))
+        found: list[Correspondent] = []
+        for start in range(0, len(ids), 900):  # SQLite limits the bound parameters of one statement
+            chunk = ids[start : start + 900]
+            found.extend(queries_messages.load_correspondents(self.session, orm.users.c.id.in_(chunk)))
+        return found
+
+    def group_member_user_ids(self, group_id: int) -> Sequence[int]:
+        return queries_messages.group_member_user_ids(self.session, group_id)
+
+    def counts(self, user_id: int) -> MessageCounts:
+        return queries_messages.counts_of(self.session, user_id)
+
+
+class SqlAlchemyQuestionnaireRepository(_Base):
+    model = Questionnaire
+
+    def is_answered(self, questionnaire_id: int) -> bool:
+        t = orm.questionnaire_responses.c
+        return self.session.scalar(sa.select(sa.exists().where(t.questionnaire_id == questionnaire_id))) is True
+
+
+class SqlAlchemyQuestionnaireAssignmentRepository(_Base):
+    model = Assignment
+
+    def for_questionnaire(self, questionnaire_id: int) -> Sequence[Assignment]:
+        t = orm.questionnaire_assignments.c
+        return self.session.scalars(
+            sa.select(Assignment).where(t.questionnaire_id == questionnaire_id).order_by(t.id)
+        ).all()
+
+    def for_student(self, questionnaire_id: int, student_id: int, group_ids: Iterable[int]) -> Sequence[Assignment]:
+        t = orm.questionnaire_assignments.c
+        groups = sorted(set(group_ids))
+        target = t.student_id == student_id
+        if groups:
+            target = sa.or_(target, t.group_id.in_(groups))
+        return self.session.scalars(
+            sa.select(Assignment).where(t.questionnaire_id == questionnaire_id, target).order_by(t.id)
+        ).all()
+
+
+class SqlAlchemyQuestionnaireResponseRepository(_Base):
+    model = QuestionnaireResponse
+
+    def of_student(self, questionnaire_id: int, student_id: int) -> QuestionnaireResponse | None:
+        t = orm.questionnaire_responses.c
+        return self.session.scalars(
+            sa.select(QuestionnaireResponse).where(t.questionnaire_id == questionnaire_id, t.student_id == student_id)
+        ).first()

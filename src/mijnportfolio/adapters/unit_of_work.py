@@ -35,6 +35,12 @@ class SqlAlchemyUnitOfWork:
         self.calendar_feeds = r.SqlAlchemyCalendarFeedRepository(session)
         self.assessments = r.SqlAlchemyAssessmentRepository(session)
         self.corrections = r.SqlAlchemyCorrectionRepository(session)
+        self.impersonations = r.SqlAlchemyImpersonationSessionRepository(session)
+        self.staff_contacts = r.SqlAlchemyStaffContactRepository(session)
+        self.messages = r.SqlAlchemyMessageRepository(session)
+        self.questionnaires = r.SqlAlchemyQuestionnaireRepository(session)
+        self.questionnaire_assignments = r.SqlAlchemyQuestionnaireAssignmentRepository(session)
+        self.questionnaire_responses = r.SqlAlchemyQuestionnaireResponseRepository(session)
         self.student_import = SqlAlchemyStudentImportStore(session)  # bulk import (application/imports.py)
         return self
 

@@ -14,7 +14,14 @@ from .imports import (
     StudentImportStore,
 )
 from .mail import OutboxRepository
+from .messages import MessageRepository
 from .organisations import OrganisationRepository, TokenRepository, UserRepository
+from .questionnaires import (
+    QuestionnaireAssignmentRepository,
+    QuestionnaireRepository,
+    QuestionnaireResponseRepository,
+)
+from .portal import ImpersonationSessionRepository, StaffContactRepository
 from .students import GroupRepository, StudentRepository
 
 
@@ -38,6 +45,12 @@ class UnitOfWork(Protocol):
     calendar_feeds: CalendarFeedRepository
     assessments: AssessmentRepository
     corrections: CorrectionRepository
+    messages: MessageRepository
+    questionnaires: QuestionnaireRepository
+    questionnaire_assignments: QuestionnaireAssignmentRepository
+    questionnaire_responses: QuestionnaireResponseRepository
+    impersonations: ImpersonationSessionRepository
+    staff_contacts: StaffContactRepository
 
     def __enter__(self) -> Self: ...
 
