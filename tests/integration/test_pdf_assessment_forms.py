@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import time
 from pathlib import Path
 
 import attrs
@@ -439,11 +438,10 @@ def test_the_pages_render_and_the_margins_stay_clean(blank, result):
                 assert grey.crop(box).getextrema() == (255, 255), (path, box)
 
 
-def test_a_forty_criterion_exam_is_written_well_under_a_second():
+def test_a_forty_criterion_exam_is_written_in_full_over_its_pages():
     doc = long_document("result", 40)
-    write(doc)  # warm up: imports and the font files
-    started = time.perf_counter()
-    data = write(doc)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.8, elapsed
-    assert len(page_texts(data)) >= 8
+    texts = page_texts(write(doc))
+    assert len(texts) >= 8
+    last = len(texts)
+    assert f"pagina {last} van {last}" in texts[-1]
+    assert "(situatie 40)" in " ".join(texts)
