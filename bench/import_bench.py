@@ -20,7 +20,7 @@ from mijnportfolio.adapters.files import LocalFileStore
 from mijnportfolio.adapters.orm import metadata, start_mappers
 from mijnportfolio.adapters.tabular import CsvXlsxReader
 from mijnportfolio.adapters.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from mijnportfolio.application import imports
+from mijnportfolio.application.imports import wizard as imports
 from mijnportfolio.domain.catalogue import Programme
 from mijnportfolio.domain.organisations import Organisation, Role, User
 from mijnportfolio.domain.permissions import Actor
@@ -76,8 +76,11 @@ def run(rows: int = 10_000) -> dict:
                                       filename="bench.csv", data=data)
     view = imports.get_session(uow(), actor, session_id)
     step = imports.save_mapping(uow(), actor, clock, store, reader, session_id, view.mapping)
-    if step == "resolve":  # the 20 groups are new: create them (the default)
-        imports.save_resolutions(uow(), actor, clock, store, reader, session_id, {})
+    if step == "resolve":  # the 20 groups are new: create them, as a user would choose
+        ambiguities = imports.list_ambiguities(uow(), actor, store, reader, session_id)
+        choices = {amb.key: (amb.options[0].value if amb.kind == "group" else amb.choice or amb.options[0].value)
+                   for amb in ambiguities}
+        imports.save_resolutions(uow(), actor, clock, store, reader, session_id, choices)
     preview = imports.preview(uow(), actor, store, reader, session_id)
     t1 = time.perf_counter()
     result = imports.run_import(uow(), actor, clock, store, reader, session_id, update_existing=False)

@@ -815,6 +815,8 @@ def build_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"SQL statements: {pages.get(name, {}).get('label', name)}", "N=100 equals N=" + str(results["size"]["students"]),
             f"{before} / {count['statements']}", before == count["statements"])
     imp = results.get("import") or {}
+    if "error" in imp:
+        add("Import bench (bench/import_bench.py)", "runs", "failed: " + imp["error"].strip().splitlines()[-1][:80], False)
     if "preview_s" in imp:
         add(f"Import preview of {imp['rows']} rows", "< 5 s", f"{imp['preview_s']:.2f} s", imp["preview_s"] < 5)
         add(f"Import of {imp['rows']} rows", "< 10 s", f"{imp['import_s']:.2f} s", imp["import_s"] < 10)
