@@ -43,3 +43,26 @@ def test_no_get_route_gives_a_server_error_for_any_role(demo, email):
         if status >= 500:
             failures.append((url, status))
     assert failures == []
+
+
+def test_an_id_beyond_what_the_database_stores_is_not_found_on_every_route(any_app):
+    from mijnportfolio.application.demo import seed_demo
+
+    c = any_app.extensions["container"]
+    seed_demo(c.uow, c.clock(), c.hasher(), production=False)
+    client = any_app.test_client()
+    assert login(client, "admin@demo.nl").status_code == 302
+    big = 2**31
+    checked = []
+    for rule in any_app.url_map.iter_rules():
+        ints = [n for n in rule.arguments if "Integer" in type(rule._converters[n]).__name__]
+        if "GET" not in rule.methods or not ints:
+            continue
+        with any_app.test_request_context():
+            from flask import url_for
+
+            others = {n: sorted(getattr(rule._converters[n], "items", ["1"]))[0] for n in rule.arguments if n not in ints}
+            url = url_for(rule.endpoint, **{n: big for n in ints}, **others)
+        checked.append(url)
+        assert client.get(url).status_code == 404, url
+    assert len(checked) > 20

@@ -6,6 +6,8 @@ import attrs
 
 from mijnportfolio.domain.catalogue import Exam
 from mijnportfolio.domain.errors import NotFound
+from mijnportfolio.domain.examination.assessment import Assessment
+from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.organisations import Organisation
 from mijnportfolio.domain.permissions import (
     Actor,
@@ -18,6 +20,7 @@ from mijnportfolio.domain.students import Student
 
 from ..ports.unit_of_work import UnitOfWork, saved_id
 
+ATTEMPT_NOT_FOUND = "Deze examenpoging bestaat niet."
 STUDENT_NOT_VISIBLE = "Deze student bestaat niet of je hebt er geen toegang toe."
 EXAM_NOT_FOUND = "Dit examen bestaat niet of hoort niet bij de opleiding van de student."
 
@@ -62,6 +65,30 @@ def exam_of_student(uow: UnitOfWork, context: StudentContext, exam_id: int) -> E
     if exam is None or exam.programme_id != context.student.programme_id:
         raise NotFound(EXAM_NOT_FOUND)
     return exam
+
+
+@attrs.frozen
+class AttemptInView:
+    """An attempt with its student (as the policy sees them) and its exam."""
+
+    attempt: Attempt
+    context: StudentContext
+    exam: Exam
+
+
+def attempt_in_view(uow: UnitOfWork, actor: Actor, attempt_id: int) -> AttemptInView:
+    """The attempt for someone who may see its student; NotFound otherwise."""
+    attempt = uow.attempts.get(attempt_id)
+    if attempt is None:
+        raise NotFound(ATTEMPT_NOT_FOUND)
+    context = student_context(uow, actor, attempt.student_id)
+    return AttemptInView(attempt=attempt, context=context, exam=exam_of_student(uow, context, attempt.exam_id))
+
+
+def final_assessments(uow: UnitOfWork, attempt: Attempt) -> dict[int | None, Assessment]:
+    """The final assessment of each part of the attempt that has one, by assessment id."""
+    plannings = [saved_id(p.id) for p in attempt.plannings]
+    return {saved_id(a.id): a for a in uow.assessments.for_plannings(plannings) if a.is_final}
 
 
 def part_label(number: int, title: str | None) -> str:

@@ -8,7 +8,6 @@ import datetime as dt
 import attrs
 
 from mijnportfolio.domain.catalogue import Exam
-from mijnportfolio.domain.errors import DomainError, NotFound
 from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.examination.status import CellStatus, cell_status
 from mijnportfolio.domain.permissions import Actor
@@ -17,7 +16,7 @@ from ..ports.common import Clock
 from ..ports.unit_of_work import UnitOfWork, saved_id
 from .access import (
     StudentContext,
-    exam_of_student,
+    attempt_in_view,
     may_plan,
     part_label,
     student_context,
@@ -88,12 +87,7 @@ def _attempt_view(attempt: Attempt, exam: Exam, names: dict[int, str], now: dt.d
     for part in sorted(exam.parts, key=lambda p: p.number):
         planning = attempt.planning_for(saved_id(part.id))
         label = part_label(part.number, part.title)
-        locked = None
-        if planning is not None:
-            try:
-                planning.check_changeable(label)
-            except DomainError as exc:
-                locked = exc.message
+        locked = planning.why_not_changeable(label) if planning is not None else None
         parts.append(
             PartView(
                 part_id=saved_id(part.id), number=part.number, label=label,
@@ -166,11 +160,8 @@ class AttemptPage:
 def attempt_page(uow: UnitOfWork, actor: Actor, clock: Clock, attempt_id: int) -> AttemptPage:
     """One attempt with its parts (the loepje behind a result in the overview)."""
     with uow:
-        attempt = uow.attempts.get(attempt_id)
-        if attempt is None:
-            raise NotFound("Deze examenpoging bestaat niet.")
-        context = student_context(uow, actor, attempt.student_id)
-        exam = exam_of_student(uow, context, attempt.exam_id)
+        found = attempt_in_view(uow, actor, attempt_id)
+        attempt, context, exam = found.attempt, found.context, found.exam
         attempts = [a for a in uow.attempts.for_student(attempt.student_id) if a.exam_id == exam.id]
         names = _names(uow, attempts)
         plan = may_plan(actor, context)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 
 from mijnportfolio.domain.catalogue import Exam, ExamPart
-from mijnportfolio.domain.errors import NotFound
 from mijnportfolio.domain.examination.assessment import Assessment
 from mijnportfolio.domain.examination.planning import Attempt, PartPlanning
 from mijnportfolio.domain.examination.scoring import dutch
@@ -14,7 +13,7 @@ from mijnportfolio.domain.permissions import Actor
 from ..ports.assessment import AssessmentDocument, FormCriterion, FormGrade, FormPart
 from ..ports.common import Clock
 from ..ports.unit_of_work import UnitOfWork, saved_id
-from .access import exam_of_student, student_context
+from .access import attempt_in_view, final_assessments
 from .assessing import _load
 from .results import attempt_outcome
 
@@ -68,12 +67,9 @@ def blank_form(uow: UnitOfWork, actor: Actor, clock: Clock, planning_id: int) ->
 def result_document(uow: UnitOfWork, actor: Actor, clock: Clock, attempt_id: int) -> AssessmentDocument:
     """The completed assessment of an attempt: every part's final scores, grades, the outcome."""
     with uow:
-        attempt = uow.attempts.get(attempt_id)
-        if attempt is None:
-            raise NotFound("Deze examenpoging bestaat niet.")
-        context = student_context(uow, actor, attempt.student_id)
-        exam = exam_of_student(uow, context, attempt.exam_id)
-        finals = {a.id: a for a in uow.assessments.for_plannings([saved_id(p.id) for p in attempt.plannings]) if a.is_final}
+        found = attempt_in_view(uow, actor, attempt_id)
+        attempt, context, exam = found.attempt, found.context, found.exam
+        finals = final_assessments(uow, attempt)
         people = {i for p in attempt.plannings for i in p.examiner_ids()}
         names = {saved_id(u.id): u.full_name for u in uow.users.list_by_ids(people)}
         parts = []

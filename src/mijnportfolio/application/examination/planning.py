@@ -341,12 +341,7 @@ def planning_form(
         for part in parts:
             planning = attempt.planning_for(saved_id(part.id)) if attempt else None
             label = part_label(part.number, part.title)
-            locked = None
-            if planning is not None:
-                try:
-                    planning.check_changeable(label)
-                except DomainError as exc:
-                    locked = exc.message
+            locked = planning.why_not_changeable(label) if planning is not None else None
             forms.append(
                 PartForm(
                     part_id=saved_id(part.id), number=part.number, title=part.title or "", label=label,

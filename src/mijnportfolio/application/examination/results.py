@@ -9,7 +9,6 @@ from typing import Mapping
 import attrs
 
 from mijnportfolio.domain.catalogue import Criterion, Exam
-from mijnportfolio.domain.errors import NotFound
 from mijnportfolio.domain.examination.planning import Attempt
 from mijnportfolio.domain.examination.scoring import CriterionRef, Outcome, ScoringRule, dutch, outcome
 from mijnportfolio.domain.examination.status import CellStatus, cell_status
@@ -18,7 +17,7 @@ from mijnportfolio.domain.scores import Score
 
 from ..ports.common import Clock
 from ..ports.unit_of_work import UnitOfWork, saved_id
-from .access import exam_of_student, part_label, student_context
+from .access import attempt_in_view, final_assessments, part_label
 
 
 def scoring_rule(exam: Exam) -> ScoringRule:
@@ -51,9 +50,9 @@ def attempt_outcome(
     """The outcome from the final assessment of each part; ``override`` gives other scores for
     some plannings (a draft under review, or a submission not yet stored)."""
     scores: dict[int, Score] = {}
-    plannings = {saved_id(p.id): p for p in attempt.plannings}
-    finals = {a.id: a for a in uow.assessments.for_plannings(list(plannings)) if a.is_final}
-    for planning_id, planning in plannings.items():
+    finals = final_assessments(uow, attempt)
+    for planning in attempt.plannings:
+        planning_id = saved_id(planning.id)
         if override and planning_id in override:
             scores.update(override[planning_id])
         elif planning.final_assessment_id in finals:
@@ -94,12 +93,9 @@ class ResultPage:
 def result_page(uow: UnitOfWork, actor: Actor, clock: Clock, attempt_id: int) -> ResultPage:
     """Grades per core task and the outcome with its reason, for whoever may see the student."""
     with uow:
-        attempt = uow.attempts.get(attempt_id)
-        if attempt is None:
-            raise NotFound("Deze examenpoging bestaat niet.")
-        context = student_context(uow, actor, attempt.student_id)
-        exam = exam_of_student(uow, context, attempt.exam_id)
-        finals = {a.id: a for a in uow.assessments.for_plannings([saved_id(p.id) for p in attempt.plannings]) if a.is_final}
+        found = attempt_in_view(uow, actor, attempt_id)
+        attempt, context, exam = found.attempt, found.context, found.exam
+        finals = final_assessments(uow, attempt)
         names = {saved_id(u.id): u.full_name for u in uow.users.list_by_ids({a.examiner_id for a in finals.values()})}
         parts = []
         for part in sorted(exam.parts, key=lambda p: p.number):

@@ -160,6 +160,14 @@ class PartPlanning:
                 f"De beoordeling van {part_label.lower()} is al begonnen; de planning kan niet meer worden gewijzigd."
             )
 
+    def why_not_changeable(self, part_label: str) -> str | None:
+        """The reason check_changeable would give, or None while the part may still change."""
+        try:
+            self.check_changeable(part_label)
+        except DomainError as exc:
+            return exc.message
+        return None
+
     def same_schedule(self, schedule: Schedule) -> bool:
         return (
             self.starts_at == schedule.starts_at and self.ends_at == schedule.ends_at

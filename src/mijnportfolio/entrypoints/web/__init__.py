@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, abort, g, render_template, request, session
 from flask_babel import Babel
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from ..container import build_container, prepare
 from .extensions import limiter
 from .impersonation import install_guard as install_look_along_guard
 from .support import SessionUser, container
+from .views import MAX_ID
 
 HERE = Path(__file__).parent
 LANGUAGES = ("nl", "en")
@@ -117,20 +118,22 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from . import admin, auth, catalogue, examination, faq, groups, imports, main, students
+    from . import (
+        account, admin, auth, catalogue, examination, faq, groups, impersonation, imports, main, messages,
+        portal, questionnaires, students,
+    )
 
-    for module in (auth, main, admin, catalogue, students, groups, imports, faq, examination):
+    for module in (
+        auth, main, admin, catalogue, students, groups, imports, faq, examination,
+        account, impersonation, portal, messages, questionnaires,
+    ):
         app.register_blueprint(module.bp)
 
-    from . import account, impersonation, portal
-
-    for module in (account, impersonation, portal):
-        app.register_blueprint(module.bp)
-
-    from . import messages, questionnaires
-
-    for module in (messages, questionnaires):
-        app.register_blueprint(module.bp)
+    @app.before_request
+    def ids_in_range():
+        """An id in a URL beyond what the database stores is a record that does not exist."""
+        if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in (request.view_args or {}).values()):
+            abort(404)
 
 
 def _register_error_handlers(app: Flask) -> None:

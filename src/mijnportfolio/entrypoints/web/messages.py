@@ -7,7 +7,7 @@ import functools
 import re
 from typing import Any, Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -18,41 +18,16 @@ from mijnportfolio.application import messages as use_cases
 from mijnportfolio.domain.errors import DomainError, PermissionDenied
 from mijnportfolio.domain.messages import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH, NothingToReplyTo
 
-from .support import actor, container, external_url, page_args
+from .support import actor, container, external_url, look_along, page_args
 from .views import EXPIRED, NOT_SAVED, Required, int_or_none, show_domain_error
 
 bp = Blueprint("messages", __name__)
 
-#: The largest id the database stores; a larger one in a URL or form is a record that does not
-#: exist (PostgreSQL would refuse to even compare it with an INTEGER column).
-MAX_ID = 2**31 - 1
-
-
-def bounded_id(value: object) -> int | None:
-    """An id from a form: None when empty or not a number, 0 (no record) when out of range."""
-    number = int_or_none(value)
-    if number is None:
-        return None
-    return number if 0 < number <= MAX_ID else 0
-
-
-@bp.before_request
-def ids_in_range():
-    if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in (request.view_args or {}).values()):
-        abort(404)
-
-#: The session key of looking along ("meekijken"), set by the impersonation blueprint.
-IMPERSONATION_KEY = "impersonation"
 NOT_SENT = "Niet verstuurd: verbeter de gemarkeerde velden."
 LOOKING_ALONG = (
     "Tijdens het meekijken zijn de berichten van de student niet zichtbaar: berichten zijn "
     "persoonlijk. Stop met meekijken om je eigen berichten te lezen."
 )
-
-
-def looking_along() -> bool:
-    """True while a staff member looks along with a student (product.md section 5)."""
-    return bool(session.get(IMPERSONATION_KEY))
 
 
 def messages_view(view: Callable) -> Callable:
@@ -61,7 +36,7 @@ def messages_view(view: Callable) -> Callable:
     @functools.wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any):
-        if looking_along():
+        if look_along() is not None:
             raise PermissionDenied(LOOKING_ALONG)
         return view(*args, **kwargs)
 
@@ -156,7 +131,7 @@ def _fill(form: MessageForm, choices: use_cases.RecipientChoices) -> None:
 
 
 def _ids(values: list[str] | None) -> tuple[int, ...]:
-    return tuple(i for i in (bounded_id(v) for v in (values or [])[:1000]) if i is not None)
+    return tuple(i for i in (int_or_none(v) for v in (values or [])[:1000]) if i is not None)
 
 
 def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | None = None, original=None):
@@ -164,7 +139,7 @@ def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | Non
     a = actor()
 
     def save() -> str:
-        group_id = bounded_id(form.group_id.data) if "group_id" in form else None
+        group_id = int_or_none(form.group_id.data) if "group_id" in form else None
         message_id = use_cases.send_message(
             c.uow(), a, c.clock(),
             use_cases.NewMessage(
@@ -172,7 +147,7 @@ def _compose(form: MessageForm, *, title: str, reply: use_cases.ReplyDraft | Non
                 subject=form.subject.data,
                 body=form.body.data,
                 group_id=group_id,
-                reply_to_id=bounded_id(form.reply_to.data),
+                reply_to_id=int_or_none(form.reply_to.data),
             ),
             message_url=lambda i: external_url("messages.show", message_id=i),
         )
@@ -208,7 +183,7 @@ def new():
     _fill(form, choices)
     form.reply_to.data = ""  # a new message answers nothing
     if request.method == "GET":
-        wanted = bounded_id(request.args.get("aan"))
+        wanted = int_or_none(request.args.get("aan"))
         if wanted is not None and str(wanted) in {str(o.value) for o in choices.people}:
             form.recipients.data = [str(wanted)]
     return _compose(form, title="Nieuw bericht")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
@@ -31,24 +31,6 @@ from .support import actor, container, permission_required
 from .views import EXPIRED, Required, form_page, int_or_none, post_action
 
 bp = Blueprint("questionnaires", __name__)
-
-#: The largest id the database stores; a larger one in a URL or form is a record that does not
-#: exist (PostgreSQL would refuse to even compare it with an INTEGER column).
-MAX_ID = 2**31 - 1
-
-
-def bounded_id(value: object) -> int | None:
-    """An id from a form: None when empty or not a number, 0 (no record) when out of range."""
-    number = int_or_none(value)
-    if number is None:
-        return None
-    return number if 0 < number <= MAX_ID else 0
-
-
-@bp.before_request
-def ids_in_range():
-    if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in (request.view_args or {}).values()):
-        abort(404)
 
 editors = permission_required(Permission.EDIT_QUESTIONNAIRES)
 
@@ -267,7 +249,7 @@ class AssignForm(FlaskForm):
 
 
 def _ids(values: list[str] | None) -> tuple[int, ...]:
-    return tuple(i for i in (bounded_id(v) for v in (values or [])[:5000]) if i is not None)
+    return tuple(i for i in (int_or_none(v) for v in (values or [])[:5000]) if i is not None)
 
 
 @bp.route("/vragenlijsten/<int:questionnaire_id>/toewijzen", methods=["GET", "POST"])

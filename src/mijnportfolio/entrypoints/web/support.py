@@ -212,7 +212,7 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
 def page_args(default_size: int = 50, max_size: int = 200) -> tuple[int, int]:
     """(page, page size) from the query string, clamped to sane values."""
     try:
-        page = max(1, int(request.args.get("page", 1)))
+        page = min(1_000_000, max(1, int(request.args.get("page", 1))))
     except ValueError:
         page = 1
     try:

@@ -29,14 +29,21 @@ class Required:
         return None
 
 
+#: The largest id the database stores; a larger one in a URL or form is a record that does not
+#: exist (PostgreSQL would refuse to even compare it with an INTEGER column).
+MAX_ID = 2**31 - 1
+
+
 def int_or_none(value: object) -> int | None:
-    """An id from a form or query string; None when empty or not a number."""
+    """An id (or version) from a form or query string: None when empty or not a number, 0 (no
+    record) when beyond what the database stores."""
     if value in (None, ""):
         return None
     try:
-        return int(str(value))
+        number = int(str(value))
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else 0
 
 
 def show_domain_error(form: FlaskForm, exc: DomainError) -> str | None:
