@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from . import orm
+from . import data_versions, orm
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -35,8 +35,10 @@ def make_engine(url: str, *, echo: bool = False) -> sa.Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, echo=echo, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    else:
+        engine = sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    data_versions.watch(engine)
+    return engine
 
 
 def make_session_factory(engine: sa.Engine) -> sessionmaker:

@@ -578,6 +578,17 @@ questionnaire_answers = sa.Table(
 )
 
 
+# A counter per read model, raised by every committed write to the tables it reads, so that a
+# cache in any process (or on any server) knows whether what it holds is still current.
+data_versions = sa.Table(
+    "data_versions",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default="1"),
+)
+sa.event.listen(data_versions, "after_create", sa.DDL("INSERT INTO data_versions (name, version) VALUES ('examination', 1)"))
+
+
 _started = False
 _lock = threading.Lock()
 

@@ -8,7 +8,7 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from mijnportfolio.application.ports.examination import DashboardFilters, PlannedPart
+from mijnportfolio.application.ports.examination import DashboardFilters, PartsPage, PlannedPart
 from mijnportfolio.application.ports.students import Option
 from mijnportfolio.domain.values import display_name
 
@@ -26,6 +26,12 @@ _student_user = orm.users.alias("student_user")
 _examiner1 = orm.users.alias("examiner1")
 _examiner2 = orm.users.alias("examiner2")
 su, e1, e2 = _student_user.c, _examiner1.c, _examiner2.c
+
+
+def _utc(value: dt.datetime | str) -> dt.datetime:
+    """A moment from a window function, which SQLite may give back as naive or as text."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def _examiner(user_id: int) -> sa.ColumnElement[bool]:
@@ -88,17 +94,38 @@ class SqlAlchemyDashboardQuery:
         with self.engine.connect() as conn:
             return [_row(r, user_id) for r in conn.execute(query)]
 
-    def open_parts(self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, limit: int) -> Sequence[PlannedPart]:
+    def _page(self, query, user_id: int, page: int, per_page: int) -> PartsPage:
+        """A page of ``query`` with the count of all its rows (a window over the same statement)."""
+        query = query.add_columns(
+            sa.func.count().over().label("total"), sa.func.min(pp.starts_at).over().label("first_start"),
+        ).order_by(pp.starts_at, pp.id)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(query.limit(per_page).offset((page - 1) * per_page)))
+            if not rows and page > 1:  # beyond the last page (the list got shorter): the last page
+                total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+                page = max(1, -(-total // per_page))
+                rows = list(conn.execute(query.limit(per_page).offset((page - 1) * per_page)))
+        total = rows[0].total if rows else 0
+        first = _utc(rows[0].first_start) if rows else None
+        return PartsPage(
+            rows=tuple(_row(r, user_id) for r in rows), total=total, page=page, per_page=per_page, first_start=first,
+        )
+
+    def open_parts(
+        self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, *, page: int, per_page: int,
+    ) -> PartsPage:
         query = _filtered(_select(examiner_id), filters).where(
             _examiner(examiner_id), pp.starts_at <= now, pp.finalized_at.is_(None), s.active.is_(True)
-        ).order_by(pp.starts_at, pp.id).limit(limit)
-        return self._run(query, examiner_id)
+        )
+        return self._page(query, examiner_id, page, per_page)
 
-    def upcoming_parts(self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, limit: int) -> Sequence[PlannedPart]:
+    def upcoming_parts(
+        self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, *, page: int, per_page: int,
+    ) -> PartsPage:
         query = _filtered(_select(examiner_id), filters).where(
             _examiner(examiner_id), pp.starts_at > now, s.active.is_(True)
-        ).order_by(pp.starts_at, pp.id).limit(limit)
-        return self._run(query, examiner_id)
+        )
+        return self._page(query, examiner_id, page, per_page)
 
     def parts_of_user(self, user_id: int, since: dt.datetime) -> Sequence[PlannedPart]:
         query = _select(user_id).where(

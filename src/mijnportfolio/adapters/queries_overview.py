@@ -44,6 +44,12 @@ o = orm.organisations.c
 _CHUNK = 900  # SQLite's limit on bound parameters
 
 
+def _utc(value: dt.datetime | str) -> dt.datetime:
+    """A moment from an aggregate, which SQLite may give back as naive or as text."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
 def _students_where(programme_id: int, scope: StudentScope, filters: OverviewFilters) -> sa.ColumnElement[bool]:
     conditions: list[sa.ColumnElement[bool]] = [s.programme_id == programme_id, s.active.is_(True), scope_clause(scope)]
     if filters.group_id is not None:
@@ -68,19 +74,19 @@ def _order(sort: str) -> list:
     return [key.desc() if descending else key.asc(), u.sort_name, s.student_number, s.id]
 
 
-def _latest_attempts(exam_ids: list[int]):
-    """The latest attempt per (student, exam) of these exams."""
+def _latest_attempts(exam_ids: list[int], student_ids):
+    """The latest attempt per (student, exam) of these exams and students (a list or a select)."""
     return (
         sa.select(a.student_id, a.exam_id, sa.func.max(a.number).label("number"))
-        .where(a.exam_id.in_(exam_ids))
+        .where(a.exam_id.in_(exam_ids), a.student_id.in_(student_ids))
         .group_by(a.student_id, a.exam_id)
         .subquery("latest")
     )
 
 
-def _attempt_facts(exam_ids: list[int]):
+def _attempt_facts(exam_ids: list[int], student_ids):
     """Per latest attempt: its number, outcome and how many parts are planned and final, and the first start."""
-    latest = _latest_attempts(exam_ids)
+    latest = _latest_attempts(exam_ids, student_ids)
     return (
         sa.select(
             a.id.label("attempt_id"), a.student_id, a.exam_id, a.number, a.result_passed,
@@ -155,15 +161,13 @@ class SqlAlchemyOverviewQuery:
             exam_ids = list(exams)
             cells: list[CellFacts] = []
             counts: list[FactCount] = []
+            next_start: dt.datetime | None = None
             if exam_ids and total:
-                counts = self._fact_counts(conn, exam_list, sa.select(s.id).select_from(base).where(where), now)
+                counts, next_start = self._fact_counts(conn, exam_list, sa.select(s.id).select_from(base).where(where), now)
             if exam_ids and students:
                 part_counts = {exam.id: len(exam.part_ids) for exam in exam_list}
-                facts = _attempt_facts(exam_ids)
-                if page is not None:
-                    facts = facts.where(a.student_id.in_([st.id for st in students]))
-                else:
-                    facts = facts.where(a.student_id.in_(sa.select(s.id).select_from(base).where(where)))
+                on_page = [st.id for st in students] if page is not None else sa.select(s.id).select_from(base).where(where)
+                facts = _attempt_facts(exam_ids, on_page)
                 for r in conn.execute(facts):
                     cells.append(
                         CellFacts(
@@ -176,13 +180,16 @@ class SqlAlchemyOverviewQuery:
                     )
         return OverviewData(
             exams=exam_list, students=students, cells=tuple(cells), total=total, fact_counts=tuple(counts),
-            examiners_may_plan=may_plan,
+            examiners_may_plan=may_plan, next_start=next_start,
         )
 
     @staticmethod
-    def _fact_counts(conn, exams: tuple[OverviewExam, ...], student_ids, now: dt.datetime) -> list[FactCount]:
-        """How many cells share each combination of the status facts, over every filtered student."""
-        facts = _attempt_facts([exam.id for exam in exams]).where(a.student_id.in_(student_ids)).subquery("facts")
+    def _fact_counts(
+        conn, exams: tuple[OverviewExam, ...], student_ids, now: dt.datetime,
+    ) -> tuple[list[FactCount], dt.datetime | None]:
+        """How many cells share each combination of the status facts, over every filtered student,
+        and the earliest first start after ``now`` (when the counts change by the clock alone)."""
+        facts = _attempt_facts([exam.id for exam in exams], student_ids).subquery("facts")
         part_count = sa.case(*[(facts.c.exam_id == exam.id, len(exam.part_ids)) for exam in exams], else_=0)
         planned, final = facts.c.planned, facts.c.final
         coverage = sa.case((planned == 0, "none"), (planned < part_count, "some"), else_="all")
@@ -192,17 +199,21 @@ class SqlAlchemyOverviewQuery:
             sa.select(
                 coverage.label("coverage"), sa.case((started, 1), else_=0).label("started"),
                 sa.case((all_final, 1), else_=0).label("all_final"), facts.c.result_passed, sa.func.count().label("n"),
+                sa.func.min(sa.case((facts.c.first_start > now, facts.c.first_start))).label("next_start"),
             )
             .select_from(facts)
             .group_by(sa.text("1"), sa.text("2"), sa.text("3"), sa.text("4"))
         )
-        return [
+        rows = list(conn.execute(query))
+        counts = [
             FactCount(
                 coverage=Coverage(r.coverage), started=bool(r.started), all_final=bool(r.all_final),
                 passed=None if r.result_passed is None else bool(r.result_passed), count=r.n,
             )
-            for r in conn.execute(query)
+            for r in rows
         ]
+        starts = [_utc(r.next_start) for r in rows if r.next_start is not None]
+        return counts, min(starts, default=None)
 
     def filter_options(self, programme_id: int, scope: StudentScope) -> tuple[Sequence[Option], Sequence[str]]:
         visible = sa.select(s.id).where(s.programme_id == programme_id, s.active.is_(True), scope_clause(scope))

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mijnportfolio.domain.errors import ConcurrentModification, ConflictingWrite
 
+from . import data_versions
 from . import repositories as r
 from .import_store import SqlAlchemyStudentImportStore
 
@@ -47,7 +48,7 @@ class SqlAlchemyUnitOfWork:
     def __exit__(self, *exc_info: object) -> None:
         assert self.session is not None
         try:
-            self.session.rollback()  # no-op after a commit; undoes everything otherwise
+            self.rollback()  # no-op after a commit; undoes everything otherwise
         finally:
             self.session.close()
             self.session = None
@@ -55,13 +56,15 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         try:
+            self.session.flush()
+            data_versions.raise_if_written(self.session.connection())  # the last statement: its lock is held briefly
             self.session.commit()
         except StaleDataError as exc:
-            self.session.rollback()
+            self.rollback()
             raise ConcurrentModification() from exc
         except IntegrityError as exc:
             # The use case checked uniqueness first; this is the race in between (two saves at once).
-            self.session.rollback()
+            self.rollback()
             raise ConflictingWrite() from exc
 
     def flush(self) -> None:

@@ -6,7 +6,9 @@ from dependency_injector import containers, providers
 
 from mijnportfolio.adapters.calendar import IcalendarCalendarWriter
 from mijnportfolio.adapters.clock import SystemClock
+from mijnportfolio.adapters.data_versions import SqlAlchemyDataVersions
 from mijnportfolio.adapters.database import make_engine, make_session_factory
+from mijnportfolio.adapters.fragment_cache import MemoryFragmentCache
 from mijnportfolio.adapters.file_types import MagicFileInspector
 from mijnportfolio.adapters.files import LocalFileStore
 from mijnportfolio.adapters.mail import ConsoleMailer, MemoryMailer, SmtpMailer
@@ -41,6 +43,8 @@ class Container(containers.DeclarativeContainer):
     catalogue_queries = providers.Singleton(SqlAlchemyCatalogueQueries, engine)
     student_list_query = providers.Singleton(SqlAlchemyStudentListQuery, engine)
     overview_query = providers.Singleton(SqlAlchemyOverviewQuery, engine)
+    data_versions = providers.Singleton(SqlAlchemyDataVersions, engine)
+    fragment_cache = providers.ThreadSafeSingleton(MemoryFragmentCache)
     dashboard_query = providers.Singleton(SqlAlchemyDashboardQuery, engine)
     message_query = providers.Singleton(SqlAlchemyMessageQuery, engine)
     questionnaire_query = providers.Singleton(SqlAlchemyQuestionnaireQuery, engine)

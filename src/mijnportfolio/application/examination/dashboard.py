@@ -9,32 +9,40 @@ from mijnportfolio.domain.organisations import Role
 from mijnportfolio.domain.permissions import Actor
 
 from ..ports.common import Clock
-from ..ports.examination import DashboardFilters, DashboardQuery, PlannedPart
+from ..ports.examination import DashboardFilters, DashboardQuery, PartsPage
 from ..ports.students import Option
 from ..ports.unit_of_work import UnitOfWork
 
-LIST_LIMIT = 500
+PER_PAGE = 50
+NO_PARTS = PartsPage(rows=(), total=0, page=1, per_page=PER_PAGE)
 
 
 @attrs.frozen
 class Dashboard:
-    open_parts: tuple[PlannedPart, ...]
-    upcoming_parts: tuple[PlannedPart, ...]
+    open_parts: PartsPage
+    upcoming_parts: PartsPage
     programmes: tuple[Option, ...]
     groups: tuple[Option, ...]
     students: tuple[Option, ...]
     is_examiner: bool
 
+    @property
+    def valid_until(self):
+        """When the lists change by the clock alone: the next upcoming part starts."""
+        return self.upcoming_parts.first_start
 
-def examiner_dashboard(query: DashboardQuery, actor: Actor, clock: Clock, filters: DashboardFilters) -> Dashboard:
-    """The two lists of the examiner's own planned parts (empty for staff who do not assess)."""
+
+def examiner_dashboard(
+    query: DashboardQuery, actor: Actor, clock: Clock, filters: DashboardFilters, *, open_page: int = 1, upcoming_page: int = 1,
+) -> Dashboard:
+    """The two lists of the examiner's own planned parts, 50 to a page (empty for staff who do not assess)."""
     if actor.role is not Role.EXAMINER:
-        return Dashboard((), (), (), (), (), is_examiner=False)
+        return Dashboard(NO_PARTS, NO_PARTS, (), (), (), is_examiner=False)
     now = clock.now()
     programmes, groups, students = query.filter_options(actor.user_id)
     return Dashboard(
-        open_parts=tuple(query.open_parts(actor.user_id, filters, now, LIST_LIMIT)),
-        upcoming_parts=tuple(query.upcoming_parts(actor.user_id, filters, now, LIST_LIMIT)),
+        open_parts=query.open_parts(actor.user_id, filters, now, page=max(1, open_page), per_page=PER_PAGE),
+        upcoming_parts=query.upcoming_parts(actor.user_id, filters, now, page=max(1, upcoming_page), per_page=PER_PAGE),
         programmes=tuple(programmes), groups=tuple(groups), students=tuple(students), is_examiner=True,
     )
 

@@ -6,6 +6,7 @@ combination of facts; the status of each comes from the domain's one rule, with 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Sequence
 
@@ -79,6 +80,8 @@ class Overview:
     per_page: int
     summary: tuple[tuple[CellStatus, int], ...]
     sort: str
+    #: When a status on this page or in the summary changes by the clock alone (a part starts).
+    valid_until: dt.datetime | None = None
 
     @property
     def pages(self) -> int:
@@ -128,6 +131,22 @@ def _summary(data: OverviewData, total_students: int) -> tuple[tuple[CellStatus,
     return tuple((status, counts[status]) for status in STATUS_ORDER)
 
 
+def _changes_at(data: OverviewData, now: dt.datetime) -> dt.datetime | None:
+    starts = [c.facts.first_start for c in data.cells if c.facts.first_start is not None and c.facts.first_start > now]
+    if data.next_start is not None:
+        starts.append(data.next_start)
+    return min(starts, default=None)
+
+
+def _programme_label(query: OverviewQuery, actor: Actor, programme_id: int) -> str:
+    """The programme's label, for whoever may list students and has some in it; NotFound otherwise."""
+    require(actor, Permission.LIST_STUDENTS)
+    programmes = {o.value: o.label for o in query.programmes(student_scope(actor))}
+    if programme_id not in programmes:
+        raise NotFound("Deze opleiding bestaat niet of je hebt er geen studenten in.")
+    return str(programmes[programme_id])
+
+
 def programme_choices(query: OverviewQuery, actor: Actor) -> Sequence[Option]:
     require(actor, Permission.LIST_STUDENTS)
     return query.programmes(student_scope(actor))
@@ -145,11 +164,8 @@ def show_overview(
     per_page: int = DEFAULT_PAGE_SIZE,
 ) -> Overview:
     """One page of the overview of ``programme_id`` for the students ``actor`` may see."""
-    require(actor, Permission.LIST_STUDENTS)
+    label = _programme_label(query, actor, programme_id)
     scope = student_scope(actor)
-    programmes = {o.value: o.label for o in query.programmes(scope)}
-    if programme_id not in programmes:
-        raise NotFound("Deze opleiding bestaat niet of je hebt er geen studenten in.")
     sort = sort if sort in SORTS else "name"
     per_page = min(MAX_PAGE_SIZE, max(1, per_page))
     now = clock.now()
@@ -159,9 +175,9 @@ def show_overview(
         page = pages
         data = query.overview(programme_id, scope, filters, sort=sort, page=page, per_page=per_page, now=now)
     return Overview(
-        programme_id=programme_id, programme_label=str(programmes[programme_id]), exams=data.exams,
+        programme_id=programme_id, programme_label=label, exams=data.exams,
         rows=_rows(actor, data, now), total=data.total, page=max(1, page), per_page=per_page,
-        summary=_summary(data, data.total), sort=sort,
+        summary=_summary(data, data.total), sort=sort, valid_until=_changes_at(data, now),
     )
 
 
@@ -169,18 +185,14 @@ def export_overview(
     query: OverviewQuery, actor: Actor, clock: Clock, programme_id: int, filters: OverviewFilters, *, sort: str = "name"
 ) -> Overview:
     """Every row of the (filtered) overview, for the Excel and CSV export."""
-    require(actor, Permission.LIST_STUDENTS)
-    scope = student_scope(actor)
-    programmes = {o.value: o.label for o in query.programmes(scope)}
-    if programme_id not in programmes:
-        raise NotFound("Deze opleiding bestaat niet of je hebt er geen studenten in.")
+    label = _programme_label(query, actor, programme_id)
     now = clock.now()
     sort = sort if sort in SORTS else "name"
-    data = query.overview(programme_id, scope, filters, sort=sort, page=None, per_page=0, now=now)
+    data = query.overview(programme_id, student_scope(actor), filters, sort=sort, page=None, per_page=0, now=now)
     return Overview(
-        programme_id=programme_id, programme_label=str(programmes[programme_id]), exams=data.exams,
+        programme_id=programme_id, programme_label=label, exams=data.exams,
         rows=_rows(actor, data, now), total=data.total, page=1, per_page=max(1, data.total),
-        summary=_summary(data, data.total), sort=sort,
+        summary=_summary(data, data.total), sort=sort, valid_until=_changes_at(data, now),
     )
 
 

@@ -1,9 +1,10 @@
-"""Ports every context uses: time, password hashing, mail delivery, file storage."""
+"""Ports every context uses: time, password hashing, mail delivery, file storage, and what
+caches of read models need (data versions, a cache of rendered fragments)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Hashable, Protocol
 
 from mijnportfolio.domain.mail import EmailMessage
 
@@ -42,3 +43,19 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
+
+
+class DataVersions(Protocol):
+    """Which state of the data a read belongs to: a number that every committed write to what
+    the Examenoverzicht and the Examendashboard read raises, in every process and on every server."""
+
+    def examination(self) -> int: ...
+
+
+class FragmentCache(Protocol):
+    """Rendered fragments of pages, each valid in a window of time [from, until) of the clock,
+    because statuses change when a planned part starts without any write."""
+
+    def get(self, key: Hashable, now: dt.datetime) -> str | None: ...
+
+    def put(self, key: Hashable, value: str, *, now: dt.datetime, valid_until: dt.datetime | None) -> None: ...

@@ -144,6 +144,8 @@ class OverviewData:
     total: int
     fact_counts: tuple[FactCount, ...]
     examiners_may_plan: frozenset[int]  # organisations whose examiners may plan
+    #: The earliest first start after ``now`` of the counted attempts: the counts change then.
+    next_start: dt.datetime | None = None
 
 
 class OverviewQuery(Protocol):
@@ -203,12 +205,33 @@ class PlannedPart:
     calendar_sequence: int
 
 
+@attrs.frozen
+class PartsPage:
+    """One page of a list of planned parts, with the size of the whole list."""
+
+    rows: tuple[PlannedPart, ...]
+    total: int
+    page: int
+    per_page: int
+    #: The earliest start in the whole list (for upcoming parts: when the lists change by the clock).
+    first_start: dt.datetime | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
 class DashboardQuery(Protocol):
-    """An examiner's planned parts, open ones (started, not final) and upcoming ones."""
+    """An examiner's planned parts, open ones (started, not final) and upcoming ones, a page at a
+    time in one statement (a page beyond the last gives the last)."""
 
-    def open_parts(self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, limit: int) -> Sequence[PlannedPart]: ...
+    def open_parts(
+        self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, *, page: int, per_page: int,
+    ) -> PartsPage: ...
 
-    def upcoming_parts(self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, limit: int) -> Sequence[PlannedPart]: ...
+    def upcoming_parts(
+        self, examiner_id: int, filters: DashboardFilters, now: dt.datetime, *, page: int, per_page: int,
+    ) -> PartsPage: ...
 
     def parts_of_user(self, user_id: int, since: dt.datetime) -> Sequence[PlannedPart]:
         """Parts where the user is examiner 1 or 2, or the student, starting from ``since`` (the feed)."""

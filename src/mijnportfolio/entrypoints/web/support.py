@@ -7,9 +7,12 @@ import functools
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, request, session, url_for
+import attrs
+from flask import abort, current_app, g, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from mijnportfolio.application.auth import LoggedInUser
 from mijnportfolio.application.impersonation import LookAlong
@@ -192,7 +195,11 @@ def _endpoint() -> str:
 
 
 def icon_sprite() -> str:
-    return url_for("bootstrap.static", filename="icons/bootstrap-icons.svg")
+    """The URL of the icon sprite, built once per request (a page may show hundreds of icons)."""
+    url = g.get("icon_sprite")
+    if url is None:
+        url = g.icon_sprite = url_for("bootstrap.static", filename="icons/bootstrap-icons.svg")
+    return url
 
 
 def format_datetime(value: dt.datetime | None) -> str:
@@ -247,3 +254,36 @@ def remembered_list_state(key: str):
     if saved:
         return redirect(f"{request.path}?{saved}")
     return None
+
+
+@attrs.frozen
+class Fragment:
+    """A rendered part of a page, valid until ``valid_until`` (None: until the data changes)."""
+
+    html: str
+    valid_until: dt.datetime | None = None
+    keep: bool = True  # False for what must not be reused (a refusal, a page not found)
+
+
+def cached_fragment(name: str, render: Callable[[], Fragment]) -> Markup:
+    """``render``'s fragment from the cache of rendered fragments, or rendered now and kept.
+
+    The key holds the data version (so any write to what it shows makes it stale, in every
+    worker and on every server), the actor (so also whom one looks along with), the language and
+    the whole URL with its query; the fragment is taken as valid from now until its
+    ``valid_until``. A fragment must hold nothing that belongs to one session, such as a CSRF token."""
+    c = container()
+    now = c.clock().now()
+    along = look_along()
+    key = (
+        name, c.data_versions().examination(), actor(), along.student_id if along else None, str(get_locale()),
+        request.full_path,
+    )
+    cache = c.fragment_cache()
+    html = cache.get(key, now)
+    if html is None:
+        fragment = render()
+        html = fragment.html
+        if fragment.keep:
+            cache.put(key, html, now=now, valid_until=fragment.valid_until)
+    return Markup(html)

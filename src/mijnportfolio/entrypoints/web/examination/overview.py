@@ -11,7 +11,7 @@ from mijnportfolio.application.examination import overview as use_cases
 from mijnportfolio.application.ports.examination import OverviewFilters
 from mijnportfolio.domain.examination.status import STATUS_ORDER
 
-from ..support import actor, container, page_args, remembered_list_state
+from ..support import Fragment, actor, cached_fragment, container, page_args, remembered_list_state
 from ..views import int_or_none
 from . import bp
 from .export import overview_csv, overview_xlsx
@@ -61,11 +61,22 @@ def overview():
     if restored is not None:
         return restored
     programme_id = int_or_none(request.args.get("opleiding"))
-    context = matrix_context(programme_id)
-    if programme_id is None and len(context["programmes"]) == 1:
-        context = matrix_context(int(context["programmes"][0].value))
-    status = 404 if programme_id is not None and context["overview"] is None else 200
-    return render_template("examination/overview.html", **context), status
+    found = True
+
+    def render() -> Fragment:
+        nonlocal found
+        context = matrix_context(programme_id)
+        if programme_id is None and len(context["programmes"]) == 1:
+            context = matrix_context(int(context["programmes"][0].value))
+        found = programme_id is None or context["overview"] is not None
+        shown = context["overview"]
+        return Fragment(
+            render_template("examination/_overview_body.html", **context),
+            valid_until=shown.valid_until if shown else None, keep=found,
+        )
+
+    body = cached_fragment("examenoverzicht", render)
+    return render_template("examination/overview.html", body=body), 200 if found else 404
 
 
 def _export(kind: str):
