@@ -15,7 +15,7 @@ port, then:
 and writes bench/results.json and prints one table: target, measured, met or miss.
 
 Environment: BENCH_STUDENTS (5000), BENCH_PROGRAMMES (3), BENCH_EXAMS (12), BENCH_PARTS (3),
-BENCH_SEED (1), BENCH_WORKERS (4), BENCH_DATABASE_URL (PostgreSQL; its public schema is dropped
+BENCH_SEED (1), BENCH_WORKERS (4), BENCH_THREADS (4), BENCH_DATABASE_URL (PostgreSQL; its public schema is dropped
 and made anew, so its database name must contain "bench"), BENCH_REQUESTS (50 per page),
 BENCH_LOAD_REQUESTS (400 per load run), BENCH_OUT (bench/results.json).
 
@@ -402,12 +402,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(url: str, instance: Path, workers: int, log_path: Path) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(url: str, instance: Path, workers: int, threads: int, log_path: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = cli_env(url, instance)
     logfile = open(log_path, "w")
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--backlog", "2048",
+        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+         "--backlog", "2048",
          "--timeout", "300", "--log-level", "warning", "mijnportfolio.entrypoints.wsgi:app"],
         env=env, cwd=ROOT, stdout=logfile, stderr=subprocess.STDOUT,
     )
@@ -824,8 +825,9 @@ def build_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("Import peak memory", "< 300 MB", f"{imp['peak_mb']:.0f} MB", imp["peak_mb"] < 300)
     seed = results["database"]
     rate = results["size"]["students"] / seed["seed_s"] if seed["seed_s"] else 0
-    add(f"seed-bench of {results['size']['students']} students", "10,000 in < 60 s (>= 167/s)",
-        f"{seed['seed_s']:.1f} s ({rate:.0f} students/s)", rate >= 10_000 / 60)
+    on_sqlite = seed.get("dialect") == "sqlite"  # the target is for SQLite; PostgreSQL's figure is for reference
+    add(f"seed-bench of {results['size']['students']} students", "10,000 in < 60 s (>= 167/s) on SQLite",
+        f"{seed['seed_s']:.1f} s ({rate:.0f} students/s)", (rate >= 10_000 / 60) if on_sqlite else None)
     return checks
 
 
@@ -852,6 +854,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", type=int, default=int(os.environ.get("BENCH_PARTS", 3)))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 1)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 4)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 4)),
+                        help="threads per worker, as the README's deployment runs gunicorn")
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 50)))
     parser.add_argument("--load-requests", type=int, default=int(os.environ.get("BENCH_LOAD_REQUESTS", 400)))
     parser.add_argument("--import-rows", type=int, default=int(os.environ.get("BENCH_IMPORT_ROWS", 10_000)))
@@ -874,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "machine": machine(),
         "command": "make bench " + " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("BENCH_")
                                             and k != "BENCH_DATABASE_URL") + (" BENCH_DATABASE_URL=…" if dialect != "sqlite" else ""),
-        "database": {"dialect": dialect}, "size": size, "workers": args.workers, "notes": notes, "statements": {},
+        "database": {"dialect": dialect}, "size": size, "workers": args.workers, "threads": args.threads, "notes": notes, "statements": {},
     }
     results["machine"]["load_before"] = [round(x, 2) for x in os.getloadavg()]
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
@@ -903,8 +907,8 @@ def main(argv: list[str] | None = None) -> int:
     engine.dispose()
 
     # 3. gunicorn.
-    log(f"gunicorn --workers {args.workers}")
-    server, port = start_gunicorn(url, instance, args.workers, tmp / "gunicorn.log")
+    log(f"gunicorn --workers {args.workers} --threads {args.threads}")
+    server, port = start_gunicorn(url, instance, args.workers, args.threads, tmp / "gunicorn.log")
     try:
         req = Requests(port, facts)
         wrk = None if args.no_load else ensure_wrk(notes)
@@ -959,7 +963,7 @@ def main(argv: list[str] | None = None) -> int:
     m = results["machine"]
     print(f"\nMijnPortfolio bench, {results['date']}, {m['nproc']} × {m['cpu']}, {m['memory']}, {dialect}, "
           f"{args.students} students, {args.programmes} programmes × {args.exams} exams × {args.parts} parts, "
-          f"gunicorn --workers {args.workers}")
+          f"gunicorn --workers {args.workers} --threads {args.threads}")
     print_table(results["checks"])
     for note in notes:
         print(f"note: {note}")

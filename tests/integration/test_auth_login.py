@@ -124,6 +124,15 @@ def test_a_successful_login_records_the_time_of_login(app, client, accounts):
         assert uow.users.get_by_email("admin@demo.nl").last_login_at == app.config["TEST_CLOCK"].now()
 
 
+def test_a_login_leaves_the_users_version_alone_so_an_open_edit_form_stays_valid(app, accounts):
+    with app.extensions["container"].uow() as uow:
+        before = uow.users.get_by_email("admin@demo.nl").version
+    for _ in range(2):  # two logins of one account (two tabs, a double click) are both fine
+        assert login(app.test_client(), "admin@demo.nl").status_code == 302
+    with app.extensions["container"].uow() as uow:
+        assert uow.users.get_by_email("admin@demo.nl").version == before
+
+
 def test_the_eleventh_attempt_on_one_account_within_a_minute_gets_429(client, accounts):
     for attempt in range(10):
         assert login(client, "admin@demo.nl", f"fout-{attempt}").status_code == 401

@@ -223,9 +223,16 @@ def test_the_export_has_every_filtered_row_and_neutralises_formulas(supervisor, 
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(BytesIO(xlsx.data)).active
+    workbook = load_workbook(BytesIO(xlsx.data))
+    sheet = workbook.active
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]
     assert len(names) == 3 and all(not str(n).startswith("=") for n in names)
+    assert workbook.sheetnames == ["Examenoverzicht", "Totaal"] and sheet.freeze_panes == "D2"
+    assert sheet["A1"].value == "Studentnummer" and sheet["A1"].font.bold
+    assert all(row[0].data_type == "s" for row in sheet.iter_rows(min_row=2))  # student numbers stay text
+    colours = {row[3].value: row[3].fill.fgColor.rgb for row in sheet.iter_rows(min_row=2)}
+    assert colours.get("Behaald, poging 1", "00C6EFCE").endswith("C6EFCE")
+    assert any(v.endswith(("C6EFCE", "FFC7CE", "D9D9D9", "BDD7EE", "EDEDED", "DDEBF7")) for v in colours.values())
 
 
 def test_the_calendar_feed_lists_the_examiners_parts_and_a_renewed_link_replaces_the_old(logged_in, demo):

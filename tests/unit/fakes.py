@@ -118,6 +118,12 @@ class FakeUserRepository(FakeRepository):
     def list_by_ids(self, user_ids: Iterable[int]):
         return [self.rows[i] for i in set(user_ids) if i in self.rows]
 
+    def record_login(self, user_id: int, at, *, password_hash=None) -> None:
+        user = self.rows[user_id]
+        user.last_login_at = at
+        if password_hash is not None:
+            user.password_hash = password_hash
+
 
 class FakeTokenRepository(FakeRepository):
     def get_by_hash(self, token_hash: str):

@@ -73,6 +73,12 @@ class SqlAlchemyUserRepository(_Base):
             return []
         return self.session.scalars(sa.select(User).where(orm.users.c.id.in_(ids))).all()
 
+    def record_login(self, user_id: int, at: dt.datetime, *, password_hash: str | None = None) -> None:
+        values: dict[str, object] = {"last_login_at": at}
+        if password_hash is not None:
+            values["password_hash"] = password_hash
+        self.session.execute(sa.update(orm.users).where(orm.users.c.id == user_id).values(**values))
+
 
 class SqlAlchemyTokenRepository(_Base):
     model = UserToken

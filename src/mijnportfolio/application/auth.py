@@ -58,9 +58,8 @@ def authenticate(uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, email: s
             raise InvalidCredentials()
         if not hasher.verify(user.password_hash, password or "") or not user.active:
             raise InvalidCredentials()
-        if hasher.needs_rehash(user.password_hash):
-            user.password_hash = hasher.hash(password)
-        user.last_login_at = clock.now()
+        renewed = hasher.hash(password) if hasher.needs_rehash(user.password_hash) else None
+        uow.users.record_login(saved_id(user.id), clock.now(), password_hash=renewed)
         uow.commit()
         return _session_view(user)
 

@@ -34,6 +34,11 @@ class UserRepository(Protocol):
 
     def list_by_ids(self, user_ids: Iterable[int]) -> Sequence[User]: ...
 
+    def record_login(self, user_id: int, at: dt.datetime, *, password_hash: str | None = None) -> None:
+        """Note a login (and a password hash renewed with it) without raising the user's version,
+        so that two logins at once, or an admin's open edit form, do not conflict with it."""
+        ...
+
 
 class TokenRepository(Protocol):
     """Single-use e-mail tokens, looked up by their hash."""

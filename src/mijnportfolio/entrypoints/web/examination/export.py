@@ -10,6 +10,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -53,31 +54,39 @@ def overview_csv(overview: Overview) -> bytes:
 
 
 def overview_xlsx(overview: Overview) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "Examenoverzicht"
-    table = _table(overview)
-    for values in table:
-        sheet.append(_safe(values))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    fills = {status: PatternFill("solid", fgColor=color) for status, color in FILLS.items()}
-    for row_index, row in enumerate(overview.rows, start=2):
-        for column, cell in enumerate(row.cells, start=4):
-            fill = fills.get(cell.status)
-            if fill is not None:
-                sheet.cell(row=row_index, column=column).fill = fill
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.data_type = "s"  # student numbers keep their leading zeros; nothing is a formula
-    summary = workbook.create_sheet("Totaal")
-    summary.append(_safe(["Status", "Aantal"]))
-    for status, count in overview.summary:
-        summary.append([status.label, count])
+    """Written row by row (openpyxl's write-only mode): the whole programme at once stays quick."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Examenoverzicht")
     widths = [14, 30, 10] + [24] * len(overview.exams)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "D2"
+    bold = Font(bold=True)
+    fills = {status: PatternFill("solid", fgColor=color) for status, color in FILLS.items()}
+    header, *rows = _table(overview)
+    sheet.append([_text(sheet, value, font=bold) for value in _safe(header)])
+    for values, row in zip(rows, overview.rows):
+        safe = _safe(values)
+        sheet.append(
+            [_text(sheet, value) for value in safe[:3]]
+            + [_text(sheet, value, fill=fills.get(c.status)) for value, c in zip(safe[3:], row.cells)]
+        )
+    summary = workbook.create_sheet("Totaal")
+    summary.append(_safe(["Status", "Aantal"]))
+    for status, count in overview.summary:
+        summary.append([status.label, count])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _text(sheet, value: str, *, font: Font | None = None, fill: PatternFill | None = None) -> WriteOnlyCell:
+    """A cell that is text whatever it looks like: student numbers keep their leading zeros and
+    nothing is a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
