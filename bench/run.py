@@ -282,17 +282,35 @@ def statement_counts(app, facts: dict[str, Any], cpu_runs: int = 0) -> dict[str,
                 if warm.status_code == 404 and name == "inbox":
                     result[name] = {"status": 404, "statements": None}
                     continue
+                # The overview and the dashboard come from the cache of rendered fragments once
+                # seen: count and time them rendered anew (cold) as well as from the cache.
+                cache = app.extensions["container"].fragment_cache()
+                cache.clear()
                 statements.clear()
                 status = client.get(page["path"]).status_code
                 counted = len(statements)
+                statements.clear()
+                client.get(page["path"])
+                cached = len(statements)
                 if cpu_runs:
-                    cpu = []
+                    cpu, cold_cpu, cold_wall = [], [], []
                     for _ in range(cpu_runs):
+                        cache.clear()
+                        c0, w0 = time.process_time(), time.perf_counter()
+                        client.get(page["path"])
+                        cold_cpu.append((time.process_time() - c0) * 1000)
+                        cold_wall.append((time.perf_counter() - w0) * 1000)
                         c0 = time.process_time()
                         client.get(page["path"])
                         cpu.append((time.process_time() - c0) * 1000)
-                    result[name] = {"status": status, "statements": counted, "cpu_ms": round(statistics.median(cpu), 1)}
+                    result[name] = {
+                        "status": status, "statements": counted, "statements_cached": cached,
+                        "cpu_ms": round(statistics.median(cpu), 1), "cold_cpu_ms": round(statistics.median(cold_cpu), 1),
+                        "cold_ms": round(statistics.median(cold_wall), 1),
+                    }
                     continue
+                result[name] = {"status": status, "statements": counted, "statements_cached": cached}
+                continue
             result[name] = {"status": status, "statements": len(statements)}
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
@@ -780,9 +798,13 @@ def build_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name, page in pages.items():
         seq, loaded = page.get("sequential"), page.get("c32")
         if seq:
-            cpu = results["statements"].get("large", {}).get(name, {}).get("cpu_ms")
+            counted = results["statements"].get("large", {}).get(name, {})
+            cpu, cold = counted.get("cpu_ms"), counted.get("cold_ms")
+            shown = f" (CPU {cpu:.0f} ms in-process" if cpu is not None else ""
+            if shown and cold is not None and counted.get("statements_cached") != counted.get("statements"):
+                shown += f"; rendered anew {cold:.0f} ms"  # from the cache in the HTTP runs
             add(f"{page['label']}: p50 / p95, 1 client", "—", f"{seq['p50_ms']:.0f} / {seq['p95_ms']:.0f} ms"
-                + (f" (CPU {cpu:.0f} ms in-process)" if cpu is not None else ""), None)
+                + (shown + ")" if shown else ""), None)
         if loaded and "p95_ms" in loaded:
             add(f"{page['label']}: p95, 32 clients ({loaded['requests']} req)", f"< {P95_TARGET_MS:.0f} ms",
                 f"{loaded['p95_ms']:.0f} ms (p50 {loaded['p50_ms']:.0f}, {loaded['rps']:.0f} req/s"
@@ -798,11 +820,17 @@ def build_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
                     f"{run['rps']:.0f} req/s", run["rps"] >= RPS_TARGET)
     floor = results.get("floor")
     seq = pages.get("overview", {}).get("sequential")
+    cold = results["statements"].get("large", {}).get("overview", {}).get("cold_ms")
     if floor and seq:
         ratio = seq["p50_ms"] / floor["p50_ms"] if floor["p50_ms"] else float("inf")
         results["floor"]["ratio"] = round(ratio, 1)
         add("Examenoverzicht: page p50 / raw-SQL floor", f"<= {FLOOR_RATIO_TARGET:.0f}x",
             f"{seq['p50_ms']:.0f} ms / {floor['p50_ms']:.1f} ms = {ratio:.1f}x", ratio <= FLOOR_RATIO_TARGET)
+    if floor and cold is not None:
+        ratio = cold / floor["p50_ms"] if floor["p50_ms"] else float("inf")
+        results["floor"]["cold_ratio"] = round(ratio, 1)
+        add("Examenoverzicht rendered anew (in-process) / raw-SQL floor", f"<= {FLOOR_RATIO_TARGET:.0f}x",
+            f"{cold:.0f} ms / {floor['p50_ms']:.1f} ms = {ratio:.1f}x", ratio <= FLOOR_RATIO_TARGET)
         add(f"Examenoverzicht server time ({results['facts']['programme_students']} students, planning issue)",
             "< 300 ms", f"{seq['p50_ms']:.0f} ms (p50)", seq["p50_ms"] < 300)
     xlsx = pages.get("overview_xlsx", {}).get("sequential")
@@ -814,8 +842,13 @@ def build_checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         before = small.get(name, {}).get("statements")
         if count.get("statements") is None:
             continue
-        add(f"SQL statements: {pages.get(name, {}).get('label', name)}", "N=100 equals N=" + str(results["size"]["students"]),
+        label = pages.get(name, {}).get("label", name)
+        add(f"SQL statements: {label}", "N=100 equals N=" + str(results["size"]["students"]),
             f"{before} / {count['statements']}", before == count["statements"])
+        warm_before, warm = small.get(name, {}).get("statements_cached"), count.get("statements_cached")
+        if warm is not None and warm != count["statements"]:
+            add(f"SQL statements: {label}, from the cache", "N=100 equals N=" + str(results["size"]["students"]),
+                f"{warm_before} / {warm}", warm_before == warm)
     imp = results.get("import") or {}
     if "error" in imp:
         add("Import bench (bench/import_bench.py)", "runs", "failed: " + imp["error"].strip().splitlines()[-1][:80], False)

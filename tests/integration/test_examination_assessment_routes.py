@@ -287,3 +287,85 @@ def test_two_examiners_submitting_at_the_same_moment_one_wins(tmp_path):
     assert finals == 1
     c.engine().dispose()
     assert CELL and dt
+
+
+@pytest.mark.postgres
+def test_two_parts_of_one_attempt_submitted_at_the_same_moment_both_become_final(tmp_path):
+    """The attempt's version moves under one of them; that one is tried again, not refused."""
+    clock = FixedClock(NOW)
+    app = build_test_app(tmp_path, pg_url(), clock=clock)
+    c = app.extensions["container"]
+    seed_demo(c.uow, clock, c.hasher(), production=False)
+    clock.set(NOW + dt.timedelta(days=15))  # both parts of Demostudent 6 have started
+    plannings = [planning_of(app, "100006", part) for part in (1, 2)]
+    users = ids(app)["users"]
+    with c.engine().connect() as conn:
+        organisation = conn.scalar(sa.select(orm.organisations.c.id))
+        examiner = conn.scalar(sa.select(orm.part_plannings.c.examiner1_id).where(orm.part_plannings.c.id == plannings[0]))
+        criteria = {
+            planning: conn.execute(
+                sa.select(orm.criteria.c.id).join(orm.part_plannings, orm.part_plannings.c.part_id == orm.criteria.c.part_id)
+                .where(orm.part_plannings.c.id == planning)
+            ).scalars().all()
+            for planning in plannings
+        }
+    assert examiner in users.values()
+    actor = Actor(examiner, Role.EXAMINER, organisation)
+    for planning in plannings:
+        assessing.save_draft(c.uow(), actor, clock, planning, {cid: Entry("4", "") for cid in criteria[planning]},
+                             expected_version=None)
+    barrier = threading.Barrier(2)
+    waited: set[int] = set()
+    outcomes: list[object] = []
+
+    class ReadTogether:
+        """Both submissions read the attempt before either writes, the first time round."""
+
+        def __init__(self, repository, planning):
+            self.repository, self.planning = repository, planning
+
+        def __getattr__(self, name):
+            return getattr(self.repository, name)
+
+        def for_planning(self, planning_id):
+            found = self.repository.for_planning(planning_id)
+            if self.planning not in waited:
+                waited.add(self.planning)
+                barrier.wait(timeout=10)
+            return found
+
+    class Together:
+        def __init__(self, uow, planning):
+            self.uow, self.planning = uow, planning
+
+        def __getattr__(self, name):
+            value = getattr(self.uow, name)
+            return ReadTogether(value, self.planning) if name == "assessments" else value
+
+        def __enter__(self):
+            self.uow.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.uow.__exit__(*exc)
+
+    def submit(planning):
+        try:
+            outcomes.append(assessing.submit_assessment(Together(c.uow(), planning), actor, clock, planning, confirmed=True))
+        except Exception as exc:  # noqa: BLE001 - any error fails the test below
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(p,)) for p in plannings]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert len(outcomes) == 2 and not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    assert sorted(o.attempt_complete for o in outcomes) == [False, True]  # the outcome is recorded by the last one
+    with c.engine().connect() as conn:
+        finals = conn.execute(sa.select(sa.func.count()).select_from(orm.part_plannings)
+                              .where(orm.part_plannings.c.id.in_(plannings), orm.part_plannings.c.finalized_at.is_not(None))).scalar()
+        passed = conn.execute(sa.select(orm.attempts.c.result_passed).join(
+            orm.part_plannings, orm.part_plannings.c.attempt_id == orm.attempts.c.id).where(orm.part_plannings.c.id == plannings[0])).scalar()
+    assert finals == 2 and passed is not None
+    c.engine().dispose()

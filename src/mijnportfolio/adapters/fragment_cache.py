@@ -56,5 +56,10 @@ class MemoryFragmentCache:
         entry = self._entries.pop(key)
         self._chars -= len(entry.value)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._chars = 0
+
     def __len__(self) -> int:
         return len(self._entries)

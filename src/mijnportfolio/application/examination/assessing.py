@@ -370,11 +370,32 @@ class Submitted:
     already: bool = False  # a repeated submit of the same, already final, assessment
 
 
+SUBMIT_TRIES = 3
+
+
 def submit_assessment(
     uow: UnitOfWork, actor: Actor, clock: Clock, planning_id: int, *, confirmed: bool,
     result_url: Callable[[int], str] | None = None,
 ) -> Submitted:
-    """'Beoordeling insturen': make the examiner's assessment the part's final one."""
+    """'Beoordeling insturen': make the examiner's assessment the part's final one.
+
+    When another part of the same attempt is submitted at the same moment, nothing of this one
+    was written; it is tried again (a few times) rather than asking the examiner to."""
+    for _ in range(SUBMIT_TRIES):
+        done = _submit_once(uow, actor, clock, planning_id, confirmed=confirmed, result_url=result_url)
+        if done is not None:
+            return done
+        _refuse_if_final_meanwhile(uow, planning_id)
+    raise ConcurrentModification(
+        "Er werd op hetzelfde moment een ander onderdeel van dit examen ingestuurd. Je beoordeling is nog niet "
+        "definitief: stuur hem nog een keer in."
+    )
+
+
+def _submit_once(
+    uow: UnitOfWork, actor: Actor, clock: Clock, planning_id: int, *, confirmed: bool,
+    result_url: Callable[[int], str] | None,
+) -> Submitted | None:
     with uow:
         loaded = _load(uow, actor, planning_id)
         now = clock.now()
@@ -403,10 +424,7 @@ def submit_assessment(
         if problems:
             raise AssessmentIncomplete(problems)
         finalize(loaded.planning, mine, actor.user_id, now)
-        done = _record_submission(uow, clock, loaded, mine, now, result_url)
-    if done is not None:
-        return done
-    return _explain_conflict(uow, planning_id)
+        return _record_submission(uow, clock, loaded, mine, now, result_url)
 
 
 def _record_submission(
@@ -443,8 +461,9 @@ def _record_submission(
     return Submitted(saved_id(loaded.attempt.id), loaded.part.number, complete, outcome)
 
 
-def _explain_conflict(uow: UnitOfWork, planning_id: int) -> Submitted:
-    """Someone else's change went first; nothing of ours was written. Say what happened."""
+def _refuse_if_final_meanwhile(uow: UnitOfWork, planning_id: int) -> None:
+    """Someone else's change went first and nothing of ours was written: when it was this part's
+    submission by the other examiner, say so."""
     with uow:
         attempt = uow.attempts.by_planning(planning_id)
         planning = attempt.planning(planning_id) if attempt else None
@@ -453,10 +472,6 @@ def _explain_conflict(uow: UnitOfWork, planning_id: int) -> Submitted:
                 "Iemand anders heeft dit onderdeel net tegelijk ingestuurd; die beoordeling is definitief. "
                 "Je eigen scores zijn bewaard."
             )
-    raise ConcurrentModification(
-        "Er werd op hetzelfde moment een ander onderdeel van dit examen ingestuurd. Je beoordeling is nog niet "
-        "definitief: stuur hem nog een keer in."
-    )
 
 
 # --- attachments -------------------------------------------------------------------------------
