@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -118,6 +119,13 @@ def _score_part(page, scores: dict[int, str]) -> None:
         groups.nth(index).get_by_text(scores.get(index, "4"), exact=True).click()
 
 
+def _answer_slowly(route) -> None:
+    """The server's answer to a draft save, a third of a second late."""
+    response = route.fetch()
+    time.sleep(0.3)
+    route.fulfill(response=response)
+
+
 def _outbox_for(live_app, email: str) -> list[str]:
     with live_app.extensions["container"].engine().connect() as conn:
         return list(conn.execute(sa.select(orm.outbox.c.subject).where(orm.outbox.c.recipients == email)).scalars())
@@ -129,8 +137,17 @@ def test_the_examiners_assess_from_the_dashboard_and_the_cell_follows_the_rule(l
     expect(page.get_by_role("heading", name="Openstaande acties")).to_be_visible()
     row = page.locator('section[aria-labelledby="open-actions"] tr[data-student="100007"][data-part="2"]')
     row.get_by_role("link", name="Beoordelen").click()
+    # Answers that come slowly make the clicks overtake the saves: each save waits for the one
+    # before it and carries the version that one returned, so none is refused as a conflict.
+    page.route("**/beoordelingen/*/concept", _answer_slowly)
     _score_part(page, {0: "3"})
     expect(page.locator("[data-autosave-status]")).to_contain_text("Opgeslagen om")
+    page.unroute("**/beoordelingen/*/concept")
+    page.reload()
+    groups = page.get_by_role("radiogroup")
+    assert [groups.nth(i).locator("input:checked").get_attribute("value") for i in range(groups.count())] == (
+        ["3"] + ["4"] * (groups.count() - 1)
+    )
     page.get_by_role("button", name="Opslaan en definitief maken").click()
     expect(page.get_by_text(re.compile("Alleen de eerste examinator"))).to_be_visible()
     expect(page.get_by_role("button", name="Beoordeling insturen")).to_have_count(0)

@@ -1,6 +1,8 @@
 /* The assessment form (manual 2.4): drafts save as the examiner goes, on every change and when
    leaving the page, so that a closed browser loses nothing. The version the page last saw goes
-   along; a save from an older tab is refused by the server with a clear message. */
+   along; a save from an older tab is refused by the server with a clear message. One save is on
+   its way at a time: changes made meanwhile go in the next one, with the version the server just
+   returned, so fast clicks never look like another tab. */
 (function () {
   "use strict";
   var form = document.querySelector("[data-assessment-form]");
@@ -13,6 +15,7 @@
   var pending = {};
   var timer = null;
   var blocked = false;
+  var inFlight = null;
 
   function criterionOf(el) { var box = el.closest("[data-criterion]"); return box ? box.getAttribute("data-criterion") : null; }
   function entry(id) {
@@ -35,12 +38,13 @@
     return JSON.stringify({ version: parseInt(versionField.value || "0", 10), entries: pending });
   }
   function save(keepalive) {
+    if (inFlight) return inFlight.then(function () { return save(keepalive); });
     if (blocked || Object.keys(pending).length === 0) return Promise.resolve();
     var sent = body();
     var sending = pending;
     pending = {};
     say("Bezig met opslaan…");
-    return fetch(url, {
+    var request = fetch(url, {
       method: "POST", credentials: "same-origin", keepalive: !!keepalive,
       headers: { "Content-Type": "application/json", "X-CSRFToken": token },
       body: sent
@@ -60,6 +64,9 @@
       say("Geen verbinding: je invoer is nog niet opgeslagen. Het wordt opnieuw geprobeerd.", "error");
       schedule(5000);
     });
+    var tracked = request.then(function () { if (inFlight === tracked) inFlight = null; });
+    inFlight = tracked;
+    return tracked;
   }
   function schedule(delay) {
     if (timer) window.clearTimeout(timer);
