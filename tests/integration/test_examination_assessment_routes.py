@@ -217,6 +217,66 @@ def test_an_admin_corrects_a_final_result_only_with_a_decision_and_it_is_audited
     assert supervisor.get("/beheer/correcties").status_code == 403
 
 
+class _MeetingRepository:
+    """The assessments repository, calling ``meet`` after each ``for_planning`` read."""
+
+    def __init__(self, repository, meet):
+        self.repository, self.meet = repository, meet
+
+    def __getattr__(self, name):
+        return getattr(self.repository, name)
+
+    def for_planning(self, planning_id):
+        found = self.repository.for_planning(planning_id)
+        self.meet()
+        return found
+
+
+class _MeetingUnitOfWork:
+    """A unit of work whose assessments meet after reading, so two submissions read before either writes."""
+
+    def __init__(self, uow, meet):
+        self.uow, self.meet = uow, meet
+
+    def __getattr__(self, name):
+        value = getattr(self.uow, name)
+        return _MeetingRepository(value, self.meet) if name == "assessments" else value
+
+    def __enter__(self):
+        self.uow.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.uow.__exit__(*exc)
+
+
+def _criteria_of_planning(conn, planning: int) -> list[int]:
+    return conn.execute(
+        sa.select(orm.criteria.c.id).join(orm.part_plannings, orm.part_plannings.c.part_id == orm.criteria.c.part_id)
+        .where(orm.part_plannings.c.id == planning)
+    ).scalars().all()
+
+
+def _submit_at_once(c, clock, submissions, meet) -> list[object]:
+    """Each (actor, planning) submitted in its own thread and transaction; ``meet(planning)`` runs
+    after that submission has read its assessments. Returns outcomes and errors."""
+    outcomes: list[object] = []
+
+    def submit(actor, planning):
+        uow = _MeetingUnitOfWork(c.uow(), lambda: meet(planning))
+        try:
+            outcomes.append(assessing.submit_assessment(uow, actor, clock, planning, confirmed=True))
+        except Exception as exc:  # noqa: BLE001 - the tests check the errors
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=submit, args=s) for s in submissions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return outcomes
+
+
 @pytest.mark.postgres
 def test_two_examiners_submitting_at_the_same_moment_one_wins(tmp_path):
     """Two real concurrent transactions on PostgreSQL: the part's version lets exactly one through."""
@@ -228,56 +288,12 @@ def test_two_examiners_submitting_at_the_same_moment_one_wins(tmp_path):
     users = ids(app)["users"]
     with c.engine().connect() as conn:
         organisation = conn.scalar(sa.select(orm.organisations.c.id))
-        criterion_ids = conn.execute(
-            sa.select(orm.criteria.c.id).join(orm.part_plannings, orm.part_plannings.c.part_id == orm.criteria.c.part_id)
-            .where(orm.part_plannings.c.id == planning)
-        ).scalars().all()
+        criterion_ids = _criteria_of_planning(conn, planning)
     actors = [Actor(users[e], Role.EXAMINER, organisation) for e in ("examinator@demo.nl", "examinator2@demo.nl")]
     for a in actors:
         assessing.save_draft(c.uow(), a, clock, planning, {cid: Entry("4", "") for cid in criterion_ids}, expected_version=None)
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-
-    class ReadTogether:
-        """The assessments are read by both examiners before either writes (both see 'not final')."""
-
-        def __init__(self, repository):
-            self.repository = repository
-
-        def __getattr__(self, name):
-            return getattr(self.repository, name)
-
-        def for_planning(self, planning_id):
-            found = self.repository.for_planning(planning_id)
-            barrier.wait(timeout=10)
-            return found
-
-    class Together:
-        def __init__(self, uow):
-            self.uow = uow
-
-        def __getattr__(self, name):
-            value = getattr(self.uow, name)
-            return ReadTogether(value) if name == "assessments" else value
-
-        def __enter__(self):
-            self.uow.__enter__()
-            return self
-
-        def __exit__(self, *exc):
-            return self.uow.__exit__(*exc)
-
-    def submit(actor):
-        try:
-            outcomes.append(assessing.submit_assessment(Together(c.uow()), actor, clock, planning, confirmed=True))
-        except Exception as exc:  # noqa: BLE001 - the loser's error is what we check
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=submit, args=(a,)) for a in actors]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    barrier = threading.Barrier(2)  # both examiners see 'not final' before either writes
+    outcomes = _submit_at_once(c, clock, [(a, planning) for a in actors], lambda _planning: barrier.wait(timeout=10))
     losers = [o for o in outcomes if isinstance(o, Exception)]
     assert len(outcomes) == 2 and len(losers) == 1, outcomes
     assert isinstance(losers[0], AssessmentAlreadyFinal)
@@ -302,13 +318,7 @@ def test_two_parts_of_one_attempt_submitted_at_the_same_moment_both_become_final
     with c.engine().connect() as conn:
         organisation = conn.scalar(sa.select(orm.organisations.c.id))
         examiner = conn.scalar(sa.select(orm.part_plannings.c.examiner1_id).where(orm.part_plannings.c.id == plannings[0]))
-        criteria = {
-            planning: conn.execute(
-                sa.select(orm.criteria.c.id).join(orm.part_plannings, orm.part_plannings.c.part_id == orm.criteria.c.part_id)
-                .where(orm.part_plannings.c.id == planning)
-            ).scalars().all()
-            for planning in plannings
-        }
+        criteria = {planning: _criteria_of_planning(conn, planning) for planning in plannings}
     assert examiner in users.values()
     actor = Actor(examiner, Role.EXAMINER, organisation)
     for planning in plannings:
@@ -316,50 +326,14 @@ def test_two_parts_of_one_attempt_submitted_at_the_same_moment_both_become_final
                              expected_version=None)
     barrier = threading.Barrier(2)
     waited: set[int] = set()
-    outcomes: list[object] = []
 
-    class ReadTogether:
+    def meet_the_first_time(planning):
         """Both submissions read the attempt before either writes, the first time round."""
+        if planning not in waited:
+            waited.add(planning)
+            barrier.wait(timeout=10)
 
-        def __init__(self, repository, planning):
-            self.repository, self.planning = repository, planning
-
-        def __getattr__(self, name):
-            return getattr(self.repository, name)
-
-        def for_planning(self, planning_id):
-            found = self.repository.for_planning(planning_id)
-            if self.planning not in waited:
-                waited.add(self.planning)
-                barrier.wait(timeout=10)
-            return found
-
-    class Together:
-        def __init__(self, uow, planning):
-            self.uow, self.planning = uow, planning
-
-        def __getattr__(self, name):
-            value = getattr(self.uow, name)
-            return ReadTogether(value, self.planning) if name == "assessments" else value
-
-        def __enter__(self):
-            self.uow.__enter__()
-            return self
-
-        def __exit__(self, *exc):
-            return self.uow.__exit__(*exc)
-
-    def submit(planning):
-        try:
-            outcomes.append(assessing.submit_assessment(Together(c.uow(), planning), actor, clock, planning, confirmed=True))
-        except Exception as exc:  # noqa: BLE001 - any error fails the test below
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=submit, args=(p,)) for p in plannings]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    outcomes = _submit_at_once(c, clock, [(actor, p) for p in plannings], meet_the_first_time)
     assert len(outcomes) == 2 and not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert sorted(o.attempt_complete for o in outcomes) == [False, True]  # the outcome is recorded by the last one
     with c.engine().connect() as conn:

@@ -17,6 +17,7 @@ from mijnportfolio.application.demo import seed_demo
 from mijnportfolio.application.examination import dashboard as dashboard_use_cases
 from tests.helpers import login
 from tests.integration.test_examination_planning_routes import cells, ids, overview, part_fields, post_plan
+from tests.integration.test_students_list_query import counting
 
 UTC = dt.timezone.utc
 T0 = dt.datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
@@ -27,17 +28,8 @@ def version(app) -> int:
 
 
 def statements(app, action) -> int:
-    engine = app.extensions["container"].engine()
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app.extensions["container"].engine()) as seen:
         action()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 

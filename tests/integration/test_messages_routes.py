@@ -13,6 +13,7 @@ from mijnportfolio.application import messages
 from mijnportfolio.application.demo import seed_demo
 from mijnportfolio.domain.permissions import Actor
 from tests.helpers import csrf_token, login
+from tests.integration.test_students_list_query import counting
 
 NEW_FORM = "/berichten/nieuw"
 
@@ -234,16 +235,8 @@ def test_the_inbox_paginates_newest_first(app, demo):
 
 
 def _count_statements(engine, run) -> int:
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counting(engine) as statements:
         run()
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
     return len(statements)
 
 
